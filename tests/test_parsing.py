@@ -1,0 +1,68 @@
+"""The single parser policy: what is read, what is refused, and how it is said."""
+
+import pytest
+
+from tei_edition.errors import XMLProblem
+from tei_edition.parsing import parse_bytes
+
+TEI = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>x</p></body></text></TEI>'
+
+
+def problem(data: bytes) -> str:
+    with pytest.raises(XMLProblem) as caught:
+        parse_bytes(data, "doc.xml")
+    return str(caught.value)
+
+
+def test_well_formed_tei_parses():
+    assert parse_bytes(TEI, "doc.xml").getroot().tag == "{http://www.tei-c.org/ns/1.0}TEI"
+
+
+def test_empty_file():
+    assert problem(b"  \n") == "doc.xml:1:1: error: the file is empty or has no XML content"
+
+
+def test_prose_is_not_xml():
+    assert problem(b"Dear editor,\nhere is my text.") == "doc.xml:1:1: error: this is not XML: no start tag found"
+
+
+def test_binary_file():
+    assert problem(bytes(range(256))) == "doc.xml:1:1: error: this is a binary file, not XML"
+
+
+def test_truncated_file_names_the_open_element():
+    assert problem(b"<TEI>\n<text>abc") == "doc.xml:2:10: error: the file ends before <text> (opened on line 2) is closed"
+
+
+def test_internal_entities_are_expanded():
+    tree = parse_bytes(b"<!DOCTYPE TEI [<!ENTITY ed 'Rees'>]><TEI>&ed;</TEI>", "doc.xml")
+    assert tree.getroot().text == "Rees"
+
+
+def test_external_entity_is_never_loaded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    message = problem(f"<!DOCTYPE TEI [<!ENTITY x SYSTEM '{secret.as_uri()}'>]>\n<TEI>&x;</TEI>".encode())
+    assert "TOP-SECRET" not in message
+    assert message == "doc.xml:2:9: error: external entity &x; is never loaded: tei-edition reads no external entities"
+
+
+def test_doctype_with_system_id_is_not_fetched():
+    tree = parse_bytes(b"<!DOCTYPE TEI SYSTEM 'http://example.invalid/tei.dtd'><TEI>a</TEI>", "doc.xml")
+    assert tree.getroot().text == "a"
+
+
+def test_billion_laughs_fails_fast():
+    levels = "".join(f"<!ENTITY e{i} '{('&e%d;' % (i - 1)) * 10}'>" for i in range(1, 10))
+    data = f"<!DOCTYPE l [<!ENTITY e0 'lol'>{levels}]><l>&e9;</l>".encode()
+    assert "entity expansion exceeds the safety limit" in problem(data)
+
+
+def test_utf16_with_bom():
+    data = "<?xml version='1.0' encoding='UTF-16'?><TEI>Mächte</TEI>".encode("utf-16")
+    assert parse_bytes(data, "doc.xml").getroot().text == "Mächte"
+
+
+def test_declared_latin1():
+    data = "<?xml version='1.0' encoding='ISO-8859-1'?><TEI>Mächte</TEI>".encode("latin-1")
+    assert parse_bytes(data, "doc.xml").getroot().text == "Mächte"
