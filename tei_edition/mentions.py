@@ -1,0 +1,261 @@
+"""Mentions and dates found in the texts, and the compact tables that hold them.
+
+A corpus can hold millions of mentions, more than fit in memory as Python
+objects.  They are kept in column tables instead (``array`` columns of small
+integers, with repeated strings -- documents, surface forms, anchors -- stored
+once), about twenty bytes a mention.  :class:`Mention` and
+:class:`DateMention` objects are made only when a caller reads them, through
+the read-only sequences :class:`MentionList` and :class:`DateList`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Iterator
+
+# Where in a document a mention sits.  "register" is anything inside a register
+# entry (a person's note naming another person, a birth date); "standOff" is
+# the rest of a standOff; "header" the teiHeader, "back" the back matter, and
+# "text" everything else (front, body, group, facsimile ...).
+REGIONS = ("text", "header", "back", "standOff", "register")
+TEXT, HEADER, BACK, STANDOFF, REGISTER = range(len(REGIONS))
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where an entry is named.
+
+    ``document`` is the path of the file as it was read; ``line`` the line of
+    the mentioning element's start tag; ``text`` its surface form (whitespace
+    normalised, editorial readings chosen in ``choice``, notes and deletions
+    left out); ``anchor`` the nearest ``xml:id`` on the element or an ancestor
+    (None for the document as a whole), to link to; ``region`` one of
+    :data:`REGIONS`.
+    """
+
+    document: str
+    line: int
+    text: str
+    anchor: str | None
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One dated element: ``<date>`` or anything carrying ``att.datable`` attributes.
+
+    ``when``/``from_``/``to``/``not_before``/``not_after`` hold the valid W3C
+    values as written (invalid ones are left out and reported as warnings).
+    ``precision`` is that of the first bound (year, month, day, time, ...);
+    ``is_range`` is true for from/to and notBefore/notAfter.  ``text`` is the
+    surface text of date-like elements (``date``, ``time``, ``birth``,
+    ``death``, ``floruit``, ``origDate``, ``docDate``) and "" for others (a
+    ``change`` or a ``div`` with ``@when`` is not a date's wording).
+    ``element`` is the local name of the dated element.
+    """
+
+    when: str | None
+    from_: str | None
+    to: str | None
+    not_before: str | None
+    not_after: str | None
+    precision: str | None
+    is_range: bool
+    text: str
+    document: str
+    line: int
+    anchor: str | None
+    region: str
+    element: str
+
+    def attributes(self) -> dict[str, str]:
+        """The dating attributes by their TEI names (only those present)."""
+        pairs = (("when", self.when), ("from", self.from_), ("to", self.to),
+                 ("notBefore", self.not_before), ("notAfter", self.not_after))
+        return {name: value for name, value in pairs if value is not None}
+
+
+class Interner:
+    """Strings stored once, numbered in order of arrival; 0 is None."""
+
+    __slots__ = ("values", "_numbers")
+
+    def __init__(self):
+        self.values: list = [None]
+        self._numbers: dict = {}
+
+    def number(self, value) -> int:
+        if value is None:
+            return 0
+        found = self._numbers.get(value)
+        if found is None:
+            found = self._numbers[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+class MentionTable:
+    """Every mention row of a run: who is pointed at, and where.
+
+    ``target`` numbers a pointer as written in one document (resolved once per
+    distinct pointer at the end, not once per row).
+    """
+
+    def __init__(self, documents: list[str]):
+        self.documents = documents
+        self.texts = Interner()
+        self.anchors = Interner()
+        self.target = array("I")
+        self.doc = array("I")
+        self.line = array("I")
+        self.text = array("I")
+        self.anchor = array("I")
+        self.region = array("B")
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+    def add(self, target: int, doc: int, line: int, text: int, anchor: int, region: int) -> None:
+        self.target.append(target)
+        self.doc.append(doc)
+        self.line.append(line)
+        self.text.append(text)
+        self.anchor.append(anchor)
+        self.region.append(region)
+
+    def truncate(self, rows: int) -> None:
+        """Forget every row from ``rows`` on (a file that turned out broken)."""
+        for column in (self.target, self.doc, self.line, self.text, self.anchor, self.region):
+            del column[rows:]
+
+    def mention(self, row: int) -> Mention:
+        return Mention(
+            self.documents[self.doc[row]],
+            self.line[row],
+            self.texts.values[self.text[row]] or "",
+            self.anchors.values[self.anchor[row]],
+            REGIONS[self.region[row]],
+        )
+
+
+class MentionList(Sequence):
+    """The mentions of one entry, in document order, made on demand."""
+
+    __slots__ = ("_table", "_rows")
+
+    def __init__(self, table: MentionTable, rows: array):
+        self._table = table
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self._table.mention(row) for row in self._rows[item]]
+        return self._table.mention(self._rows[item])
+
+    def __iter__(self) -> Iterator[Mention]:
+        mention = self._table.mention
+        for row in self._rows:
+            yield mention(row)
+
+    def documents(self) -> list[str]:
+        """The distinct documents, sorted."""
+        docs = self._table.doc
+        names = self._table.documents
+        return sorted({names[docs[row]] for row in self._rows})
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"<MentionList of {len(self)}>"
+
+
+class DateTable:
+    """Every dated element of a run, in columns; ``order`` sorts them."""
+
+    def __init__(self, documents: list[str]):
+        self.documents = documents
+        self.datings = Interner()  # (when, from, to, notBefore, notAfter, precision, is_range, sort key)
+        self.texts = Interner()
+        self.anchors = Interner()
+        self.elements = Interner()
+        self.dating = array("I")
+        self.doc = array("I")
+        self.line = array("I")
+        self.text = array("I")
+        self.anchor = array("I")
+        self.region = array("B")
+        self.element = array("I")
+
+    def __len__(self) -> int:
+        return len(self.dating)
+
+    def add(self, dating: int, doc: int, line: int, text: int, anchor: int, region: int, element: int) -> None:
+        self.dating.append(dating)
+        self.doc.append(doc)
+        self.line.append(line)
+        self.text.append(text)
+        self.anchor.append(anchor)
+        self.region.append(region)
+        self.element.append(element)
+
+    def truncate(self, rows: int) -> None:
+        for column in (self.dating, self.doc, self.line, self.text, self.anchor, self.region, self.element):
+            del column[rows:]
+
+    def date(self, row: int) -> DateMention:
+        when, from_, to, not_before, not_after, precision, is_range, _ = self.datings.values[self.dating[row]]
+        return DateMention(
+            when, from_, to, not_before, not_after, precision, is_range,
+            self.texts.values[self.text[row]] or "",
+            self.documents[self.doc[row]],
+            self.line[row],
+            self.anchors.values[self.anchor[row]],
+            REGIONS[self.region[row]],
+            self.elements.values[self.element[row]],
+        )
+
+    def sorted_rows(self) -> array:
+        """Row numbers in chronological order (BCE first, undated last), then by place.
+
+        Documents are numbered in the sorted order of the inputs, so ties fall
+        back to document, line and then the order of reading.
+        """
+        datings = self.datings.values
+        dating, doc, line = self.dating, self.doc, self.line
+        rows = sorted(range(len(dating)), key=lambda row: (datings[dating[row]][7], doc[row], line[row], row))
+        return array("I", rows)
+
+
+class DateList(Sequence):
+    """Dates in chronological order, made on demand."""
+
+    __slots__ = ("_table", "_rows")
+
+    def __init__(self, table: DateTable, rows: array):
+        self._table = table
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self._table.date(row) for row in self._rows[item]]
+        return self._table.date(self._rows[item])
+
+    def __iter__(self) -> Iterator[DateMention]:
+        date = self._table.date
+        for row in self._rows:
+            yield date(row)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"<DateList of {len(self)}>"
