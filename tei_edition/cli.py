@@ -19,7 +19,9 @@ from tei_edition.errors import ExitCode, TeiEditionError
 
 # command name -> "module:attribute" of a click.Command.  A command is listed
 # here only once it works.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "index": "tei_edition.commands.index:command",
+}
 
 
 class LazyGroup(click.Group):

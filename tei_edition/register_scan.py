@@ -14,9 +14,11 @@ What is collected (into a :class:`Collector`):
   ``bibl`` in running text or in a ``cit`` is not an entry; neither is a
   ``person`` without ``xml:id`` (e.g. the "present" list of a ``particDesc``
   that only points to the main register: its names are mentions).
-* **mentions**: ``persName``, ``placeName``, ``orgName``, ``title``, and
-  ``name``/``rs`` with a ``@ref`` (every pointer in it) or, failing that, a
-  ``@key``.  ``name``/``rs`` with a ``@type`` are checked like the others;
+* **mentions**: ``persName``, ``placeName``, ``orgName``, ``eventName``,
+  ``title``, and ``name``/``rs`` with a ``@ref`` (every pointer in it) or,
+  failing that, a ``@key``; and a ``person``, ``place``, ``bibl`` ... that is
+  not an entry but has ``@sameAs`` (a ``bibl`` in a header describing a
+  register work, a ``particDesc`` person standing for a register person).  ``name``/``rs`` with a ``@type`` are checked like the others;
   without a ``@type`` they count only where they resolve to an entry (an
   untyped ``name ref="#KS"`` pointing at an editor is not a register mention).
   An entry's own names (its direct name children, a ``biblStruct``'s titles)
@@ -67,7 +69,8 @@ _ENTRY_PARENTS = {
 _LISTS = frozenset({"listPerson", "listPlace", "listOrg", "listBibl", "listEvent"})
 
 # mention element -> kind it suggests (name and rs: by @type)
-_MENTION_HINT = {"persName": "persons", "placeName": "places", "orgName": "orgs", "title": "works", "name": None, "rs": None}
+_MENTION_HINT = {"persName": "persons", "placeName": "places", "orgName": "orgs", "title": "works",
+                 "eventName": "events", "name": None, "rs": None}
 _TYPED = frozenset({"name", "rs"})
 
 # @type of rs/name -> kind.  "multi-person" and the like drop the prefix.
@@ -265,7 +268,10 @@ def scan(path, doc: int, collector: Collector) -> None:
                 if ident is not None and name in _ENTRY_PARENTS and parent in _ENTRY_PARENTS[name]:
                     flags |= _F_ENTRY
                     entry = (name, ident)
-                elif want_mentions and name in _MENTION_HINT and (element.get("ref") or element.get("key")):
+                elif want_mentions and (
+                    (name in _MENTION_HINT and (element.get("ref") or element.get("key")))
+                    or (name in KIND_OF_ENTRY and element.get("sameAs"))
+                ):
                     flags |= _F_MENTION
                 if want_dates and name not in _NOT_DATABLE:
                     keys = element.keys()
@@ -306,15 +312,17 @@ def scan(path, doc: int, collector: Collector) -> None:
 
 def _add_mentions(table: MentionTable, targets: Interner, element, name, doc, stack,
                   entry, region, anchor) -> None:
-    ref = element.get("ref")
-    if ref is not None and ref.strip():
-        attribute, tokens = "ref", list(dict.fromkeys(ref.split()))
+    if name in KIND_OF_ENTRY:  # a description that is the same as a register entry
+        attribute, hint, value = "sameAs", KIND_OF_ENTRY[name], element.get("sameAs")
+    else:
+        attribute, hint, value = "ref", _MENTION_HINT[name], element.get("ref")
+    if value is not None and value.strip():
+        tokens = list(dict.fromkeys(value.split()))
     else:
         key = (element.get("key") or "").strip()
         if not key:
             return
         attribute, tokens = "key", [key]
-    hint = _MENTION_HINT[name]
     mode = STRICT
     if name in _TYPED:
         hint = type_kind(element.get("type"))
@@ -376,14 +384,12 @@ def _name_elements(element, name, kind):
 
 
 def person_label(name_element) -> str:
-    """forename(s) + surname(s) when the name is structured, else its text."""
-    forenames = [surface(c) for c in _children(name_element, "forename")]
-    surnames = [surface(c) for c in _children(name_element, "nameLink", "surname")]
-    if forenames or surnames:
-        label = " ".join(part for part in forenames + surnames if part)
-        if label:
-            return label
-    return surface(name_element)
+    """Forename(s) and surname(s) of a structured name, in the order written
+    (so "Kim Il Sung" stays so), without role or generational names; else
+    the name's text."""
+    parts = [surface(c) for c in _children(name_element, "forename", "nameLink", "surname")]
+    label = " ".join(part for part in parts if part)
+    return label or surface(name_element)
 
 
 def _entry_fields(element, name, doc, document, collector: Collector) -> dict:

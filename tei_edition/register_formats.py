@@ -1,0 +1,355 @@
+"""Writing an :class:`~tei_edition.registers.Index` as JSON, CSV, GeoJSON or TEI.
+
+``WRITERS`` maps a format name to a writer.  A writer takes the index, the
+kind to write (a kind of :data:`~tei_edition.registers.KINDS`, or "all") and
+options, and yields the output in pieces, so a register with millions of
+mentions is never one string in memory.  Output is deterministic: the same
+texts give the same bytes.
+
+JSON
+    One kind: an array of entries, each ``{"id", "label", "names", "type",
+    "idnos": [{"type", "value"}], "note", "count", "documents", "document",
+    "line", "mentions": [{"document", "line", "text", "anchor", "region"}]}``;
+    persons add ``birth``/``death`` and places ``lat``/``lon`` when known.
+    ``dates``: an array of ``{"when"`` or ``"from"``/``"to"`` or
+    ``"notBefore"``/``"notAfter"``, ``"precision", "is_range", "text",
+    "document", "line", "anchor", "region", "element"}``, chronological.
+    ``all``: an object with one array per kind, plus ``dangling``,
+    ``orphans`` (``{"id", "kind", "label", "document", "line"}``),
+    ``external`` (``{"url", "count", "mentions"}``) and ``skipped`` (files
+    that could not be read: ``{"document", "line", "column", "message"}``).
+CSV
+    A header row, then one row per entry (``id,label,count,documents,kind,...``);
+    with ``mentions=True`` one row per mention.  ``all`` gives the entries of
+    every kind in one table; ``dates`` one row per date.
+GeoJSON
+    An RFC 7946 FeatureCollection: one Point per place with coordinates,
+    ``[lon, lat]``; properties ``id``, ``label``, ``count``, ``documents``.
+TEI
+    A standalone TEI document: the register lists, each entry as in its
+    source plus ``<note type="mentions">`` with one ``<ref>`` per mention
+    (target ``document#anchor``); dates as a ``list``; dangling pointers as
+    a ``list`` when all kinds are written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import PurePath
+from xml.sax.saxutils import escape, quoteattr
+
+from tei_edition.errors import UsageProblem
+from tei_edition.mentions import DateMention, Mention
+from tei_edition.registers import ENTRY_KINDS, KINDS, Dangling, Entry, Index
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Links:
+    """Mention targets, relative to where the output goes (or as the documents were named)."""
+
+    def __init__(self, base: str | os.PathLike | None):
+        self.base = os.path.abspath(base) if base is not None else None
+        self._cache: dict[str, str] = {}
+
+    def document(self, document: str) -> str:
+        found = self._cache.get(document)
+        if found is None:
+            if self.base is None:
+                found = document
+            else:
+                found = PurePath(os.path.relpath(os.path.abspath(document), self.base)).as_posix()
+            self._cache[document] = found
+        return found
+
+    def target(self, document: str, anchor: str | None) -> str:
+        path = self.document(document)
+        return f"{path}#{anchor}" if anchor else path
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def mention_dict(mention: Mention) -> dict:
+    return {"document": mention.document, "line": mention.line, "text": mention.text,
+            "anchor": mention.anchor, "region": mention.region}
+
+
+def date_dict(date: DateMention) -> dict:
+    data = date.attributes()
+    data.update(precision=date.precision, is_range=date.is_range, text=date.text, document=date.document,
+                line=date.line, anchor=date.anchor, region=date.region, element=date.element)
+    return data
+
+
+def _life_dict(date: DateMention) -> dict:
+    data = date.attributes()
+    data.update(precision=date.precision, text=date.text)
+    return data
+
+
+def entry_head(entry: Entry) -> dict:
+    """An entry as a JSON object, without its mentions."""
+    data = {"id": entry.id, "label": entry.label, "names": list(entry.names), "type": entry.type,
+            "idnos": [{"type": idno.type, "value": idno.value} for idno in entry.idnos],
+            "note": entry.note, "count": entry.count, "documents": entry.documents,
+            "document": entry.document, "line": entry.line}
+    if entry.kind == "persons":
+        if entry.birth is not None:
+            data["birth"] = _life_dict(entry.birth)
+        if entry.death is not None:
+            data["death"] = _life_dict(entry.death)
+    if entry.kind == "places" and entry.lat is not None:
+        data["lat"], data["lon"] = entry.lat, entry.lon
+    return data
+
+
+def _json_array(items: Iterator[str], indent: str) -> Iterator[str]:
+    """``[`` items joined by commas ``]``, one item per line."""
+    first = True
+    for item in items:
+        yield ("\n" if first else ",\n") + indent + "  " + item
+        first = False
+    yield ("]" if first else "\n" + indent + "]")
+
+
+def _json_entry(entry: Entry, indent: str) -> Iterator[str]:
+    head = _dumps(entry_head(entry))
+    yield head[:-1] + ', "mentions": ['
+    yield from _json_array((_dumps(mention_dict(m)) for m in entry.mentions), indent + "  ")
+    yield "}"
+
+
+def _json_entries(entries: list[Entry], indent: str) -> Iterator[str]:
+    yield "["
+    first = True
+    for entry in entries:
+        yield ("\n" if first else ",\n") + indent + "  "
+        yield from _json_entry(entry, indent + "  ")
+        first = False
+    yield "]" if first else "\n" + indent + "]"
+
+
+def _json_kind(index: Index, kind: str, indent: str = "") -> Iterator[str]:
+    if kind == "dates":
+        yield "["
+        yield from _json_array((_dumps(date_dict(d)) for d in index.dates), indent)
+    else:
+        yield from _json_entries(index[kind], indent)
+
+
+def dangling_dict(item: Dangling) -> dict:
+    return {"pointer": item.pointer, "reason": item.reason, "kind": item.kind, "attribute": item.attribute,
+            "document": item.document, "line": item.line, "text": item.text, "anchor": item.anchor,
+            "region": item.region}
+
+
+def write_json(index: Index, kind: str, *, mentions: bool = False, base=None) -> Iterator[str]:
+    if kind != "all":
+        yield from _json_kind(index, kind)
+        yield "\n"
+        return
+    yield "{"
+    for number, name in enumerate(KINDS):
+        yield ("\n" if number == 0 else ",\n") + f'  "{name}": '
+        yield from _json_kind(index, name, "  ")
+    yield ',\n  "dangling": ['
+    yield from _json_array((_dumps(dangling_dict(d)) for d in index.dangling), "  ")
+    yield ',\n  "orphans": ['
+    yield from _json_array((_dumps({"id": e.id, "kind": e.kind, "label": e.label, "document": e.document,
+                                    "line": e.line}) for e in index.orphans), "  ")
+    yield ',\n  "external": ['
+    yield from _json_array(
+        (_dumps({"url": link.url, "count": link.count, "mentions": [mention_dict(m) for m in link.mentions]})
+         for link in index.external), "  ")
+    yield ',\n  "skipped": ['
+    yield from _json_array((_dumps({"document": p.path, "line": p.line, "column": p.column, "message": p.message})
+                            for p in index.skipped), "  ")
+    yield "\n}\n"
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+ENTRY_COLUMNS = ("id", "label", "count", "documents", "kind", "type", "names", "idnos",
+                 "birth", "death", "lat", "lon", "note", "document", "line")
+MENTION_COLUMNS = ("kind", "id", "label", "document", "line", "text", "anchor", "region")
+DATE_COLUMNS = ("when", "from", "to", "notBefore", "notAfter", "precision", "is_range", "text",
+                "document", "line", "anchor", "region", "element")
+
+
+def _span(date: DateMention | None) -> str:
+    """A life date on one cell: the @when, or start/end (ISO 8601 interval style)."""
+    if date is None:
+        return ""
+    if date.when:
+        return date.when
+    start = date.from_ or date.not_before or ""
+    end = date.to or date.not_after or ""
+    return f"{start}/{end}" if start or end else ""
+
+
+def _number(value) -> str:
+    return "" if value is None else repr(value)
+
+
+def _csv_rows(rows) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > 65536:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(index: Index, kind: str, *, mentions: bool = False, base=None) -> Iterator[str]:
+    if kind == "dates":
+        yield from _csv_rows(_date_rows(index))
+        return
+    entries = index.all_entries() if kind == "all" else index[kind]
+    if mentions:
+        yield from _csv_rows(_mention_rows(entries))
+    else:
+        yield from _csv_rows(_entry_rows(entries))
+
+
+def _entry_rows(entries):
+    yield ENTRY_COLUMNS
+    for e in entries:
+        idnos = " | ".join(f"{i.type}:{i.value}" if i.type else i.value for i in e.idnos)
+        yield (e.id, e.label, e.count, e.documents, e.kind, e.type or "", " | ".join(e.names), idnos,
+               _span(e.birth), _span(e.death), _number(e.lat), _number(e.lon), e.note or "", e.document, e.line)
+
+
+def _mention_rows(entries):
+    yield MENTION_COLUMNS
+    for e in entries:
+        for m in e.mentions:
+            yield (e.kind, e.id, e.label, m.document, m.line, m.text, m.anchor or "", m.region)
+
+
+def _date_rows(index: Index):
+    yield DATE_COLUMNS
+    for d in index.dates:
+        yield (d.when or "", d.from_ or "", d.to or "", d.not_before or "", d.not_after or "", d.precision or "",
+               "true" if d.is_range else "false", d.text, d.document, d.line, d.anchor or "", d.region, d.element)
+
+
+# -- GeoJSON ---------------------------------------------------------------------------
+
+
+def write_geojson(index: Index, kind: str, *, mentions: bool = False, base=None) -> Iterator[str]:
+    if kind not in ("places", "all"):
+        raise UsageProblem(f"--format geojson maps places; it cannot write --kind {kind}")
+    yield '{"type": "FeatureCollection", "features": ['
+    features = (
+        _dumps({"type": "Feature", "id": place.id,
+                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                "properties": {"id": place.id, "label": place.label, "count": place.count,
+                               "documents": place.documents}})
+        for place in index["places"] if place.lat is not None and place.lon is not None
+    )
+    yield from _json_array(features, "")
+    yield "}\n"
+
+
+# -- TEI -------------------------------------------------------------------------------
+
+_LIST_OF = {"persons": "listPerson", "places": "listPlace", "orgs": "listOrg", "works": "listBibl",
+            "events": "listEvent"}
+_HEADS = {"persons": "Persons", "places": "Places", "orgs": "Organisations", "works": "Works",
+          "events": "Events", "dates": "Dates", "dangling": "Dangling pointers"}
+
+
+def _tei_mentions(entry: Entry, links: _Links) -> Iterator[str]:
+    yield f'<note type="mentions" n="{entry.count}">'
+    for m in entry.mentions:
+        yield (f"<ref type=\"mention\" target={quoteattr(links.target(m.document, m.anchor))} "
+               f"n=\"{m.line}\" subtype=\"{m.region}\">{escape(m.text)}</ref>")
+    yield "</note>"
+
+
+def _tei_entry(entry: Entry, links: _Links) -> Iterator[str]:
+    xml = entry.xml
+    if not xml:
+        yield f'<{_element_for(entry)} xml:id={quoteattr(entry.id)}><{_name_for(entry)}>{escape(entry.label)}</{_name_for(entry)}>'
+        closing = f"</{_element_for(entry)}>"
+    elif xml.endswith("/>"):
+        start = xml[:-2]
+        yield start + ">"
+        closing = f"</{start.split()[0][1:]}>"
+    else:
+        cut = xml.rindex("</")
+        yield xml[:cut]
+        closing = xml[cut:]
+    if entry.count:
+        yield from _tei_mentions(entry, links)
+    yield closing + "\n"
+
+
+def _element_for(entry: Entry) -> str:
+    return {"persons": "person", "places": "place", "orgs": "org", "works": "bibl", "events": "event"}[entry.kind]
+
+
+def _name_for(entry: Entry) -> str:
+    return {"persons": "persName", "places": "placeName", "orgs": "orgName", "works": "title",
+            "events": "label"}[entry.kind]
+
+
+def _tei_dates(index: Index, links: _Links) -> Iterator[str]:
+    yield f'<list type="dates"><head>{_HEADS["dates"]}</head>\n'
+    for d in index.dates:
+        attributes = "".join(f" {name}={quoteattr(value)}" for name, value in d.attributes().items())
+        yield (f"<item><date{attributes}>{escape(d.text)}</date> <ref target={quoteattr(links.target(d.document, d.anchor))} "
+               f"n=\"{d.line}\" subtype=\"{d.region}\"/></item>\n")
+    yield "</list>\n"
+
+
+def write_tei(index: Index, kind: str, *, mentions: bool = False, base=None) -> Iterator[str]:
+    links = _Links(base)
+    kinds = KINDS if kind == "all" else (kind,)
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n'
+    yield "<teiHeader><fileDesc><titleStmt><title>Registers</title></titleStmt>"
+    yield "<publicationStmt><p>Extracted by tei-edition index; the sources are not modified.</p></publicationStmt>"
+    yield "<sourceDesc><list type=\"documents\">"
+    for document in index.documents:
+        yield f"<item><ref target={quoteattr(links.document(document))}>{escape(document)}</ref></item>"
+    yield "</list></sourceDesc></fileDesc>"
+    if index.skipped:
+        yield "<profileDesc><abstract><p>Not read (not well-formed XML):</p><list type=\"skipped\">"
+        for problem in index.skipped:
+            yield f"<item>{escape(str(problem))}</item>"
+        yield "</list></abstract></profileDesc>"
+    yield "</teiHeader>\n<text><body>\n"
+    for name in kinds:
+        if name in ENTRY_KINDS:
+            entries = index[name]
+            yield f'<{_LIST_OF[name]} type="{name}"><head>{_HEADS[name]}</head>\n'
+            for entry in entries:
+                yield from _tei_entry(entry, links)
+            yield f"</{_LIST_OF[name]}>\n"
+        else:
+            yield from _tei_dates(index, links)
+    if kind == "all":
+        yield f'<list type="dangling"><head>{_HEADS["dangling"]}</head>\n'
+        for item in index.dangling:
+            yield (f"<item><ref target={quoteattr(links.target(item.document, item.anchor))} n=\"{item.line}\">"
+                   f"{escape(item.text)}</ref> <val>{escape(item.pointer)}</val> {escape(item.reason)}</item>\n")
+        yield "</list>\n"
+    yield "</body></text>\n</TEI>\n"
+
+
+WRITERS = {
+    "json": write_json,
+    "csv": write_csv,
+    "geojson": write_geojson,
+    "tei": write_tei,
+}
