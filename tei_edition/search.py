@@ -1,0 +1,183 @@
+"""Full-text search for a built site, with Pagefind, offline.
+
+Pagefind (PyPI ``pagefind[extended]``, which ships the ``pagefind_extended``
+binary) reads the finished HTML and writes a static index and its search UI
+into ``pagefind/`` inside the site.  Searching happens in the reader's browser
+(JavaScript and WebAssembly fetched from the site itself); no server code and
+no network.
+
+What pages must carry (the contract with the page templates):
+
+* ``data-pagefind-body`` on the ``<main>`` element of every page that should be
+  found (text pages and register pages).  Once one page has it, pages without
+  it (home, search, chronology, map) are not indexed at all, and navigation,
+  headers and footers outside ``<main>`` are never indexed.
+* ``data-pagefind-ignore`` on parts of ``<main>`` that should not be searched
+  (a table of contents, a back-link list).
+* The result title is the page's first ``<h1>`` inside the body.
+* One ``<html lang>`` for the whole site: the index is built for one language
+  (``language``), so texts in several languages are found from one search box.
+
+The search page: :func:`search_head` (the stylesheet) and :func:`search_body`
+(the search box, a ``<noscript>`` note and two scripts), plus the small start
+script :data:`SCRIPT_NAME` with the text of :func:`search_script`, written next
+to the page.  No inline script, so the Content-Security-Policy
+:data:`CONTENT_SECURITY_POLICY` suffices; Pagefind compiles WebAssembly, which
+needs ``'wasm-unsafe-eval'`` in ``script-src`` (and nothing looser), and its
+stylesheet draws an icon from a ``data:`` image.  Search needs the site to be
+served over HTTP (``python -m http.server -d _site``); opened from a file the
+start script says so instead of failing quietly.
+
+If Pagefind is not installed, :func:`unavailable_reason` says so in a sentence
+that ``build`` prints, and the rest of the site is built without search.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from tei_edition.errors import InputProblem
+
+BUNDLE = "pagefind"  # the folder Pagefind writes inside the site
+SCRIPT_NAME = "search.js"
+# 'wasm-unsafe-eval': Pagefind compiles WebAssembly, in a worker or (when the
+# worker cannot start) on the page; without it the search fails with a
+# CompileError.  img-src data:: pagefind-ui.css draws its magnifier icon as a
+# data: SVG.  Checked in tests/browser/test_search_page.py.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+INSTALL_HINT = "pip install 'pagefind[extended]'"
+TIMEOUT = 600  # seconds; Pagefind indexes thousands of pages in a few seconds
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """What Pagefind indexed: pages per language, and where the bundle is."""
+
+    bundle: Path
+    pages: dict[str, int]
+
+    @property
+    def page_count(self) -> int:
+        return sum(self.pages.values())
+
+
+def pagefind_executable() -> Path | None:
+    """The Pagefind binary from the ``pagefind_bin_extended`` (or plain) wheel, or None."""
+    for module in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            found = __import__(module).get_executable()
+        except (ImportError, FileNotFoundError, AttributeError):
+            continue
+        if found and Path(found).is_file() and os.access(found, os.X_OK):
+            return Path(found)
+    return None
+
+
+def unavailable_reason() -> str | None:
+    """None when search can be built; otherwise the sentence ``build`` should print."""
+    if pagefind_executable() is None:
+        return f"search was left out: Pagefind is not installed ({INSTALL_HINT}); the rest of the site is complete"
+    return None
+
+
+def index_site(site_dir: str | os.PathLike, *, language: str = "en") -> SearchIndex:
+    """Index the HTML pages of ``site_dir`` and write the search bundle into it.
+
+    ``language`` is an ISO 639-1 code for stemming; the whole site becomes one
+    index in that language.  Raises InputProblem (exit 2) when Pagefind is
+    missing or fails.
+    """
+    executable = pagefind_executable()
+    if executable is None:
+        raise InputProblem(f"cannot build the search index: Pagefind is not installed ({INSTALL_HINT})")
+    site = Path(site_dir)
+    command = [str(executable), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", language, "--quiet"]
+    try:
+        finished = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise InputProblem(f"{site}: Pagefind did not run: {error}") from None
+    if finished.returncode != 0:
+        said = [line.strip() for line in (finished.stderr + finished.stdout).splitlines() if line.strip()]
+        said = list(dict.fromkeys(line.removeprefix("Error: ") for line in said))  # it repeats itself
+        raise InputProblem(f"{site}: Pagefind failed (exit {finished.returncode}): {' '.join(said[-4:])}")
+    entry = site / BUNDLE / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError) as error:
+        raise InputProblem(f"{entry}: Pagefind wrote no usable index: {error}") from None
+    return SearchIndex(site / BUNDLE, {name: info.get("page_count", 0) for name, info in sorted(languages.items())})
+
+
+def search_script() -> str:
+    """The start script, a file of its own so that the page needs no inline script.
+
+    It also runs a search named in the address (``search.html?q=Stalin``), so a
+    plain GET form on any page can lead here.
+    """
+    return (
+        "// Starts Pagefind's search box in #search; runs ?q= from the address.\n"
+        '"use strict";\n'
+        'window.addEventListener("DOMContentLoaded", function () {\n'
+        '  var box = document.getElementById("search");\n'
+        '  if (window.location.protocol === "file:") {\n'
+        "    // Browsers do not let a page read its neighbours from disk, which Pagefind must do.\n"
+        '    box.textContent = "Search works when the edition is served, for example with: python -m http.server -d _site";\n'
+        "    return;\n"
+        "  }\n"
+        '  var ui = new PagefindUI({ element: "#search", showImages: false, showSubResults: true });\n'
+        "  // Pagefind's box has only a placeholder; a visible label serves every reader.\n"
+        '  var input = box.querySelector("input");\n'
+        "  if (input) {\n"
+        '    input.id = "search-input";\n'
+        '    var label = document.createElement("label");\n'
+        '    label.htmlFor = "search-input";\n'
+        '    label.className = "search-label";\n'
+        '    label.textContent = "Search the edition";\n'
+        "    box.insertBefore(label, box.firstChild);\n"
+        "  }\n"
+        '  var query = new URLSearchParams(window.location.search).get("q");\n'
+        "  if (query) { ui.triggerSearch(query); }\n"
+        "});\n"
+    )
+
+
+def search_head(base: str = "") -> list[etree._Element]:
+    """Elements for the search page's ``<head>``; ``base`` leads to the site root ("" or "../")."""
+    return [etree.Element("link", rel="stylesheet", href=f"{base}{BUNDLE}/pagefind-ui.css")]
+
+
+def search_body(base: str = "") -> list[etree._Element]:
+    """Elements for the search page's ``<main>``: the box, a note without JavaScript, the scripts."""
+    box = etree.Element("div", id="search", role="search")
+    box.set("aria-label", "Search the edition")
+    note = etree.Element("noscript")
+    paragraph = etree.SubElement(note, "p")
+    paragraph.text = "Search needs JavaScript. Every text, person, place, organisation and work is also listed from the home page."
+    scripts = [
+        etree.Element("script", src=f"{base}{BUNDLE}/pagefind-ui.js"),
+        etree.Element("script", src=f"{base}{SCRIPT_NAME}"),
+    ]
+    for script in scripts:
+        script.text = ""  # <script></script>, never a self-closed tag
+    return [box, note, *scripts]
+
+
+def csp_meta() -> etree._Element:
+    """``<meta http-equiv="Content-Security-Policy">`` with :data:`CONTENT_SECURITY_POLICY`."""
+    return etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY})
