@@ -21,6 +21,7 @@ from tei_edition.errors import ExitCode, TeiEditionError
 # here only once it works.
 COMMANDS: dict[str, str] = {
     "index": "tei_edition.commands.index:command",
+    "validate": "tei_edition.commands.validate:command",
 }
 
 

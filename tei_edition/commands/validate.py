@@ -1,0 +1,67 @@
+"""``tei-edition validate``: a thin layer over :func:`tei_edition.validation.validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tei_edition.diagnostics import WRITERS
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Validate against FILE (.rng, .xsd or .sch) instead of the <?xml-model?> "
+    "instructions and the project profile.  Repeat to combine, e.g. a grammar and a Schematron.",
+)
+@click.option(
+    "--schema-only",
+    is_flag=True,
+    help="Check the grammar alone (RELAX NG or XSD), as Jing does: no Schematron, no integrity checks.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(WRITERS)),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines and a summary; json: one object; github: workflow annotations.",
+)
+@click.option("--strict", is_flag=True, help="Warnings count as errors for the exit status.")
+@click.option(
+    "--catalog",
+    "catalogs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="An OASIS XML catalog mapping schema addresses to local files (read before "
+    "XML_CATALOG_FILES and the bundled catalog).  Repeatable.",
+)
+def command(paths, schemas, schema_only, output_format, strict, catalogs):
+    """Check TEI files: grammar, Schematron and integrity (ids, pointers, dates, geo, idno).
+
+    PATHS are files or folders (searched for *.xml); the default is texts/.
+    Each file is validated against --schema, else its <?xml-model?>
+    instructions, else the project profile (schemas/tei_edition.rng and
+    schemas/tei_edition.sch).  Schemas are never fetched from the network.
+
+    Exit status: 0 no errors (with --strict: no warnings either), 1 errors
+    in the texts, 2 usage or I/O problems.
+
+    Example:
+
+        tei-edition validate texts/ --format github
+    """
+    from tei_edition.validation import validate
+
+    report = validate(paths, schema=list(schemas) or None, schema_only=schema_only, strict=strict, catalogs=catalogs)
+    for note in report.notes:
+        click.echo(f"tei-edition: note: {note}", err=True)
+    click.echo(WRITERS[output_format](report), nl=False)
+    return report.exit_code
