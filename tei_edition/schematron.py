@@ -174,8 +174,12 @@ def embedded(tree) -> etree._ElementTree | None:
     return extract(root.getroottree())
 
 
-def from_tree(tree, name: str, *, phase: str | None = None) -> Schematron:
-    """Compile a Schematron schema, or a schema that embeds one."""
+def from_tree(tree, name: str, *, phase: str | None = None, select_directly: bool = True) -> Schematron:
+    """Compile a Schematron schema, or a schema that embeds one.
+
+    ``select_directly=False`` keeps the skeleton's walk over every node (slow;
+    the tests compare both).
+    """
     schema = embedded(tree)
     if schema is None:
         return Schematron(name)
@@ -190,10 +194,13 @@ def from_tree(tree, name: str, *, phase: str | None = None) -> Schematron:
     try:
         validator = isoschematron.iso_svrl_for_xslt1(schema, **params)
         _fix_attribute_locations(validator)
-        try:
-            result._xslt = etree.XSLT(_select_directly(copy.deepcopy(validator)))
-        except etree.XSLTParseError:
-            result._xslt = etree.XSLT(validator)
+        direct = None
+        if select_directly:
+            try:
+                direct = etree.XSLT(_select_directly(copy.deepcopy(validator)))
+            except etree.XSLTParseError:
+                direct = None  # the skeleton's own walk still works
+        result._xslt = direct or etree.XSLT(validator)
     except (etree.XSLTApplyError, etree.XSLTParseError) as error:
         raise InputProblem(f"{name}: its Schematron cannot be compiled: {_first_line(error)}") from None
     return result
@@ -390,13 +397,16 @@ def _select_directly(validator):
 
 
 def summary(schema: Schematron) -> str | None:
-    """One line for the report when something was skipped."""
+    """What was skipped, for the report: a count, then one line per skipped check."""
     if not schema.skipped:
         return None
     count = len(schema.skipped)
-    total = count + schema.checks
-    return (
-        f"{schema.name}: {count} of {total} Schematron checks skipped: they need XPath 2.0, "
-        f"and lxml evaluates XPath 1.0"
-    )
-
+    lines = [
+        f"{schema.name}: {count} of {count + schema.checks} Schematron checks skipped "
+        f"(lxml evaluates XPath 1.0 only):"
+    ]
+    seen = {}
+    for item in schema.skipped:
+        seen[str(item)] = seen.get(str(item), 0) + 1
+    lines += [f"  {text}" + (f" ({n} checks)" if n > 1 else "") for text, n in seen.items()]
+    return "\n".join(lines)
