@@ -66,6 +66,7 @@ WARNING_ROLES = frozenset({"warning", "warn", "info", "information", "nonfatal",
 
 _STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _CALL = re.compile(r"(?<![\w.\-:$@])([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)\s*\(")
+_PREFIXED_NAME = re.compile(r"(?<![\w.\-:$])([A-Za-z_][\w.\-]*):(?=[A-Za-z_*])")
 _VARIABLE = re.compile(r"\$([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)")
 
 
@@ -228,6 +229,9 @@ def problem(expression: str, namespaces: dict[str, str]) -> str | None:
             return f"undeclared namespace prefix in {expression.strip()!r}"
         return f"not XPath 1.0: {message.lower()}"
     bare = _STRING.sub("''", expression)
+    for prefix in _PREFIXED_NAME.findall(bare.replace("::", " :: ")):
+        if prefix not in namespaces and prefix != "xml":
+            return f"undeclared namespace prefix {prefix}: in {expression.strip()!r}"
     for match in _CALL.finditer(bare):
         function = match.group(1)
         if ":" in function:
