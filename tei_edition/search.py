@@ -21,10 +21,10 @@ What pages must carry (the contract with the page templates):
 The search page: :func:`search_head` (the stylesheet) and :func:`search_body`
 (the search box, a ``<noscript>`` note and two scripts), plus the small start
 script :data:`SCRIPT_NAME` with the text of :func:`search_script`, written next
-to the page.  No inline script, so the Content-Security-Policy
-:data:`CONTENT_SECURITY_POLICY` suffices; Pagefind compiles WebAssembly, which
-needs ``'wasm-unsafe-eval'`` in ``script-src`` (and nothing looser), and its
-stylesheet draws an icon from a ``data:`` image.  Search needs the site to be
+to the page.  No inline script anywhere: every page carries
+:data:`CONTENT_SECURITY_POLICY` (:func:`csp_meta`), and the search page
+:data:`SEARCH_PAGE_POLICY`, which adds ``'wasm-unsafe-eval'`` to ``script-src``
+(and nothing looser) because Pagefind compiles WebAssembly.  Search needs the site to be
 served over HTTP (``python -m http.server -d _site``); opened from a file the
 start script says so instead of failing quietly.
 
@@ -46,11 +46,18 @@ from tei_edition.errors import InputProblem
 
 BUNDLE = "pagefind"  # the folder Pagefind writes inside the site
 SCRIPT_NAME = "search.js"
-# 'wasm-unsafe-eval': Pagefind compiles WebAssembly, in a worker or (when the
-# worker cannot start) on the page; without it the search fails with a
-# CompileError.  img-src data:: pagefind-ui.css draws its magnifier icon as a
-# data: SVG.  Checked in tests/browser/test_search_page.py.
+# The policy for every page: only the site's own files, no inline script or
+# style, no plugins, no <base>, forms only to the site.  img-src data: lets a
+# page say "no favicon" (<link rel="icon" href="data:,">) and lets
+# pagefind-ui.css draw its magnifier icon.
 CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+# The search page adds 'wasm-unsafe-eval': Pagefind compiles WebAssembly, in a
+# worker or, where the worker cannot start, on the page, and without it the
+# search fails with a CompileError (tests/browser/test_search_page.py shows
+# both).  Only the search page loads Pagefind, so only it gets this.
+SEARCH_PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'"
 )
@@ -178,6 +185,7 @@ def search_body(base: str = "") -> list[etree._Element]:
     return [box, note, *scripts]
 
 
-def csp_meta() -> etree._Element:
-    """``<meta http-equiv="Content-Security-Policy">`` with :data:`CONTENT_SECURITY_POLICY`."""
-    return etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY})
+def csp_meta(*, search_page: bool = False) -> etree._Element:
+    """``<meta http-equiv="Content-Security-Policy">`` for any page, or for the search page."""
+    policy = SEARCH_PAGE_POLICY if search_page else CONTENT_SECURITY_POLICY
+    return etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": policy})

@@ -27,7 +27,8 @@ def page(title: str, main: str, *, policy: str, head: str = "", indexed: bool = 
     )
 
 
-def build_site(folder: Path, policy: str = search.CONTENT_SECURITY_POLICY) -> Path:
+def build_site(folder: Path, search_policy: str = search.SEARCH_PAGE_POLICY) -> Path:
+    policy = search.CONTENT_SECURITY_POLICY
     (folder / "texts").mkdir(parents=True)
     (folder / "texts" / "review.html").write_text(
         page("The review", "<p>The armistice talks at Panmunjom dragged on.</p>", policy=policy, base="../"), encoding="utf-8"
@@ -35,7 +36,7 @@ def build_site(folder: Path, policy: str = search.CONTENT_SECURITY_POLICY) -> Pa
     (folder / "persons.html").write_text(page("Persons", "<p>Stalin, Iosif.</p>", policy=policy), encoding="utf-8")
     (folder / "index.html").write_text(page("Home", "<p>Welcome.</p>", policy=policy, indexed=False), encoding="utf-8")
     (folder / "search.html").write_text(
-        page("Search", html(search.search_body()), policy=policy, head=html(search.search_head()), indexed=False),
+        page("Search", html(search.search_body()), policy=search_policy, head=html(search.search_head()), indexed=False),
         encoding="utf-8",
     )
     (folder / search.SCRIPT_NAME).write_text(search.search_script(), encoding="utf-8")
@@ -71,9 +72,9 @@ def test_a_query_in_the_address_is_run(tmp_path, serve, page, page_errors):
 
 
 def test_without_wasm_unsafe_eval_search_breaks_where_pagefind_runs_on_the_page(tmp_path, serve, page, page_errors):
-    """Why the policy names 'wasm-unsafe-eval': with the worker refused, Pagefind compiles on the page."""
-    policy = "default-src 'self'; img-src 'self' data:; worker-src 'none'"
-    base = serve(build_site(tmp_path / "site", policy))
+    """Why the search page's policy names 'wasm-unsafe-eval': with the worker refused, Pagefind compiles on the page."""
+    without = search.CONTENT_SECURITY_POLICY + "; worker-src 'none'"
+    base = serve(build_site(tmp_path / "site", without))
     page.goto(base + "search.html?q=Panmunjom")
     page.wait_for_timeout(1500)
     assert page.locator(".pagefind-ui__result-link").count() == 0
