@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from conftest import ROOT
 from tei_edition.errors import XMLProblem
@@ -19,7 +20,9 @@ ANYTHING = FIXTURES / "anything.rng"
 SEEDS = [(FIXTURES / name).read_bytes() for name in ("valid.xml", "geo.xml", "prefixdef.xml", "idno.xml")]
 LINE = re.compile(r"^.+:(\d+):(\d+): (error|warning): .+ \[[a-z0-9-]+\]$")
 
-# No example database: tests never write into the source tree.
+# Tests never write into the source tree: no example database, and
+# Hypothesis's own cache goes to a temporary folder.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="tei-edition-hypothesis-"))
 SETTINGS = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
