@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("TEI_EDITION_CHROMIUM", "/usr/bin/chromium"))
+# launch(headless=True) adds --headless; these are the rest of the env notes' flags.
 CHROMIUM_ARGS = [
-    "--headless=new",
     "--no-sandbox",  # we run as root in CI
     "--disable-gpu",
     "--disable-quic",
