@@ -521,6 +521,8 @@ def _resolve(document, element, pointer, registers: Registers, has_base: bool, c
         )
     if kind in (Kind.LOCAL, Kind.BARE):
         ident = pointer.fragment or ""
+        if not ident:
+            return 'a bare "#" names no element (write "#" followed by an xml:id)'
         if _use_id(document, ident, registers):
             return None
         if kind is Kind.BARE:

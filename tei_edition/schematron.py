@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem
@@ -171,6 +171,8 @@ def embedded(tree) -> etree._ElementTree | None:
         return root.getroottree()
     if not any(True for _ in root.iter(f"{_S}pattern")):
         return None
+    from lxml import isoschematron  # compiles the ISO skeleton's stylesheets: only when needed
+
     extract = isoschematron.extract_rng if namespace == RNG_NS else isoschematron.extract_xsd
     return extract(root.getroottree())
 
@@ -184,6 +186,7 @@ def from_tree(tree, name: str, *, phase: str | None = None, select_directly: boo
     schema = embedded(tree)
     if schema is None:
         return Schematron(name)
+    from lxml import isoschematron
     try:
         schema = isoschematron.iso_dsdl_include(schema)
         schema = isoschematron.iso_abstract_expand(schema)

@@ -211,8 +211,32 @@ def test_a_real_edition_with_registers_in_separate_files():
     dangling = [d for _, d in errors if d.rule == "dangling-pointer"]
     assert dangling, "the corpus has broken pointers"
     assert all(d.line > 0 and d.column > 0 for _, d in errors)
-    missing = {re.search(r'no xml:id "([^"]*)"', d.message)[1] for d in dangling}
+    missing = {m[1] for d in dangling if (m := re.search(r'no xml:id "([^"]*)"', d.message))}
     # Every #p_N, #loc_N, #t_N ... pointer into the register files resolves ...
     assert not [ident for ident in missing if re.fullmatch(r"[a-z]+_\d+", ident)]
     # ... and the editors' initials, never defined anywhere, do not.
     assert {"KS", "SK"} <= missing
+
+
+def test_a_bare_hash_names_nothing(tmp_path):
+    path = write(tmp_path, "a.xml", '<text><body><p><persName ref="#">x</persName></p></body></text>')
+    assert lines(validate([path], schema=ANYTHING)) == [
+        'dangling-pointer: ref="#" points to nothing: a bare "#" names no element (write "#" followed by an xml:id)'
+    ]
+
+
+def test_an_unreadable_file_gets_its_verdict_and_exit_2(tmp_path, monkeypatch):
+    good = write(tmp_path, "a.xml", "<text><body><p>x</p></body></text>")
+    bad = write(tmp_path, "b.xml", "<text><body><p>x</p></body></text>")
+    real = type(bad).read_bytes
+
+    def read_bytes(self):
+        if self.name == "b.xml":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(type(bad), "read_bytes", read_bytes)
+    report = validate([good, bad], schema=ANYTHING)
+    assert [(f.path.endswith("a.xml"), f.valid) for f in report.files] == [(True, True), (False, False)]
+    assert lines(report) == ["unreadable: cannot read: Permission denied"]
+    assert report.exit_code == 2
