@@ -459,7 +459,11 @@ def _remove_leftovers(parent: Path, name: str) -> None:
     holds a previous site (or nothing) once the new one is in place.
     """
     for entry in sorted(parent.glob(f"{glob.escape(f'.{name}{_STAGING}')}*")):
-        if entry.is_dir() and not entry.is_symlink() and is_our_site(entry) and not _locked(entry / MARKER):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        if not any(os.scandir(entry)):  # killed before it wrote its marker
+            entry.rmdir()
+        elif is_our_site(entry) and not _locked(entry / MARKER):
             shutil.rmtree(entry, ignore_errors=True)
     for entry in sorted(parent.glob(f"{glob.escape(f'.{name}{_ASIDE}')}*")):
         if entry.is_dir() and not entry.is_symlink():

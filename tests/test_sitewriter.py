@@ -347,6 +347,16 @@ def test_a_killed_build_leaves_the_previous_site_whole_and_the_next_build_cleans
     assert leftovers(project) == [], "the next build removed the dead build's staging folder"
 
 
+def test_leftovers_that_are_not_ours_are_left_alone(project):
+    build(project / "_site", {"index.html": "x"})
+    (project / "._site.staging-empty").mkdir()
+    foreign = project / "._site.staging-foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("someone's")
+    build(project / "_site", {"index.html": "y"})
+    assert leftovers(project) == ["._site.staging-foreign"]
+
+
 def test_a_live_builds_staging_folder_is_not_taken_for_a_leftover(project):
     first = SiteWriter("_site").open()
     try:
