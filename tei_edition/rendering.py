@@ -1,0 +1,745 @@
+"""One TEI document to one HTML5 page, with the XSLT 1.0 stylesheets in ``xslt/``.
+
+:func:`render_document` does this, in five steps:
+
+1. **Compile** the stylesheet, once per process (:func:`load_stylesheet`,
+   cached on the file's path, size and modification time).  It is the base
+   ``xslt/tei-html.xsl`` or a project's customisation, which imports the base
+   with ``<xsl:import href="tei-edition:tei-html.xsl"/>`` (or with the base's
+   absolute path).  Every stylesheet file, imported ones included, is read
+   with :mod:`tei_edition.parsing` first, and its ``xsl:import``/``xsl:include``
+   targets are checked: local files only, never the network.  Errors, in a
+   customisation or its imports, become a :class:`~tei_edition.errors.UsageProblem`
+   with the file and line.
+2. **Prepare** a copy of the document: Python works out what XSLT 1.0 is bad
+   at and writes it on the copy as attributes in the ``urn:tei-edition:render``
+   namespace (listed in ``xslt/tei-html.xsl``): HTML ids (xml:id sanitised and
+   de-duplicated, generated ids for notes, pages and headed divisions), classes
+   from ``@type``/``@rend``/``@place``, rendering tokens from ``@rend``, ``@style``
+   and ``@rendition``, valid language tags, note numbers, ``<time datetime>``
+   values, and links: every pointer (``@ref``, ``@key``, ``@target``, ``@url``) is
+   resolved here, through ``register_links`` for register entries, to an id
+   of this text, or to a URL that passed :func:`safe_url`.  Refused URLs are
+   reported as warnings with their line.
+3. **Transform** with lxml, under an access control that denies every file
+   and network access at run time (``document()`` cannot read anything).
+4. **Check** the result, whatever stylesheet made it: no ``style`` or ``on*``
+   attribute and no unsafe URL in ``href``/``src``/... survives.
+5. **Serialise** as HTML5: ``<!DOCTYPE html>``, HTML syntax, returned as text
+   (the caller writes it as UTF-8, which ``<meta charset>`` declares).
+
+Register links.  ``register_links`` maps a pointer token, exactly as written in
+the TEI (``registers.xml#stalin``, ``#p_12``, a ``prefix:value``; the expanded
+form of a ``prefixDef`` pointer is tried second), to the href of its register
+entry, relative to the page being rendered (``persons.html#stalin``), or to a
+pair ``(href, label)``; the label becomes the link's tooltip and names the
+targets of a ``ptr``.  It is a mapping or a function returning None for an
+unknown token.  Unresolved names stay plain ``<span>``s with their text.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from tei_edition import dates, parsing, pointers
+from tei_edition.errors import InputProblem, UsageProblem, XMLProblem
+from tei_edition.resources import stylesheet as bundled_stylesheet
+
+RENDER_NS = "urn:tei-edition:render"
+TEI_NS = pointers.TEI_NS
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+XML_ID = pointers.XML_ID
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+BASE_STYLESHEET = "tei-html.xsl"
+# What a customisation writes in xsl:import to get the bundled base.
+BASE_URI_PREFIX = "tei-edition:"
+BASE_URI = BASE_URI_PREFIX + BASE_STYLESHEET
+
+RegisterLink = str | tuple
+RegisterLinks = Mapping[str, RegisterLink] | Callable[[str], RegisterLink | None] | None
+
+_T = "{%s}" % TEI_NS
+_R = "{%s}" % RENDER_NS
+
+# Ids the page skeleton uses itself (tei-html.xsl); TEI ids give way to them.
+RESERVED_IDS = frozenset({"te-main", "te-notes", "te-notes-title", "te-toc-title"})
+
+_DIVISIONS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"})
+_LINK_ELEMENTS = frozenset({"ref", "ptr", "licence"})  # their @target is a link
+_GRAPHIC_ELEMENTS = frozenset({"graphic", "media"})
+_CLASS_ATTRIBUTES = ("type", "rend", "place")
+_MAX_CLASS_TOKENS = 6
+_TEI_DOCUMENT_SUFFIXES = (".xml", ".tei")
+
+
+# ---------------------------------------------------------------------------
+# Sanitising: the one place that decides what may reach href/src, id, class.
+# ---------------------------------------------------------------------------
+
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_url(value: str | None) -> str | None:
+    """The URL to put into ``href``/``src``, or None when it must stay text.
+
+    Browsers strip leading and trailing control characters and spaces and drop
+    tabs and newlines anywhere before they read the scheme; so does this, and
+    then only ``http``, ``https``, ``mailto`` and scheme-less (relative) URLs
+    pass.  ``javascript:``, ``data:``, ``vbscript:``, ``file:``... in any case
+    are refused, also behind other Unicode white space.
+    """
+    if value is None:
+        return None
+    url = _TAB_NEWLINE.sub("", value).strip(_C0_AND_SPACE)
+    if not url or _CONTROL.search(url):
+        return None
+    for candidate in (url, url.strip()):
+        scheme = _URL_SCHEME.match(candidate)
+        if scheme and scheme[1].lower() not in _SAFE_SCHEMES:
+            return None
+    return url
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme a browser would read in ``value`` (lower case), if any."""
+    url = _TAB_NEWLINE.sub("", value).strip(_C0_AND_SPACE).strip()
+    scheme = _URL_SCHEME.match(url)
+    return scheme[1].lower() if scheme else None
+
+
+def _is_local_path(url: str) -> bool:
+    """A relative path on this site: no scheme, no host, not absolute."""
+    return url_scheme(url) is None and not url.startswith(("/", "\\"))
+
+
+_ID_UNSAFE = re.compile(r"[^\w.\-]")
+_CLASS_UNSAFE = re.compile(r"[^\w\-]+")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def safe_id(value: str | None) -> str | None:
+    """An HTML id from a TEI value: letters, digits, ``_ . -`` kept, anything
+    else (space, quote, angle bracket, colon...) becomes ``_``.  A valid
+    ``xml:id`` comes out unchanged."""
+    if not value:
+        return None
+    cleaned = _ID_UNSAFE.sub("_", unicodedata.normalize("NFC", value.strip()))[:128]
+    return cleaned or None
+
+
+def safe_class(value: str | None) -> str | None:
+    """One class-name token from a TEI value (runs of other characters become ``-``)."""
+    if not value:
+        return None
+    cleaned = _CLASS_UNSAFE.sub("-", unicodedata.normalize("NFC", value)).strip("-")[:40]
+    return cleaned or None
+
+
+def safe_lang(value: str | None) -> str | None:
+    """``xml:lang`` when it is a well-formed language tag, else None."""
+    if value and _LANGUAGE_TAG.fullmatch(value.strip()):
+        return value.strip()
+    return None
+
+
+def html_datetime(attributes) -> tuple[str | None, bool]:
+    """The HTML ``datetime`` for an element's dating attributes, and whether it is a range.
+
+    ``@when``, else the start (or the end) of ``@from``/``@to`` or
+    ``@notBefore``/``@notAfter``; only values HTML accepts too (years 1 and
+    later, no time zone on a date, no hour 24, yearless dates as ``--MM-DD``).
+    """
+    normalised = dates.normalise(attributes)
+    if normalised is None:
+        return None, False
+    value = normalised.start or normalised.end
+    text = value.text
+    zoned = text.endswith("Z") or re.search(r"[+-]\d\d:\d\d$", text) is not None
+    if value.precision in ("year", "month", "day"):
+        ok = not zoned and value.year is not None and value.year >= 1
+    elif value.precision == "time":
+        ok = value.year is not None and value.year >= 1 and "T24:" not in text
+    elif value.precision == "month-day":
+        ok = not zoned
+    elif value.precision == "clock":
+        ok = not zoned and not text.startswith("24:")
+    else:
+        ok = False
+    return (text if ok else None), normalised.is_range
+
+
+# ---------------------------------------------------------------------------
+# Step 1: the stylesheet
+# ---------------------------------------------------------------------------
+
+_ACCESS = etree.XSLTAccessControl(
+    read_file=False, write_file=False, create_dir=False, read_network=False, write_network=False
+)
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """A compiled stylesheet and the names of the parameters it declares."""
+
+    path: Path
+    transform: etree.XSLT
+    params: frozenset
+
+
+_cache: dict = {}
+_cache_lock = threading.Lock()
+
+
+def load_stylesheet(path: str | os.PathLike | None = None) -> Stylesheet:
+    """The compiled base stylesheet, or a customisation (cached per process).
+
+    Raises :class:`UsageProblem` (exit 2) with the file and line when a
+    customisation or anything it imports is missing, is not well-formed, is not
+    XSLT, loads from a URL, or does not compile.
+    """
+    if path is None:
+        target = bundled_stylesheet(BASE_STYLESHEET)
+    else:
+        target = Path(path).expanduser().absolute()
+    try:
+        status = target.stat()
+    except OSError as error:
+        raise UsageProblem(f"{path or target}: cannot read the XSLT stylesheet: {error.strerror or error}") from None
+    key = (str(target), status.st_size, status.st_mtime_ns)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is None:
+            found = _cache[key] = _compile(target)
+    return found
+
+
+def _read_stylesheet(path: Path) -> etree._ElementTree:
+    try:
+        tree = parsing.parse_file(path)
+    except XMLProblem as problem:
+        raise UsageProblem(f"{problem} (in an XSLT stylesheet)") from None
+    except InputProblem as problem:
+        raise UsageProblem(str(problem)) from None
+    root = tree.getroot()
+    if root.tag not in (f"{{{XSL_NS}}}stylesheet", f"{{{XSL_NS}}}transform"):
+        raise UsageProblem(
+            f"{path}:{root.sourceline or 1}:1: error: not an XSLT stylesheet "
+            f"(the root element is <{etree.QName(root).localname}>, not xsl:stylesheet)"
+        )
+    return tree
+
+
+def _import_target(path: Path, element, top: bool) -> Path:
+    """The local file an xsl:import/xsl:include points to, or a UsageProblem."""
+    href = (element.get("href") or "").strip()
+    where = f"{path}:{element.sourceline or 1}:1: error:"
+    kind = etree.QName(element).localname
+    if not href:
+        raise UsageProblem(f"{where} xsl:{kind} without href")
+    if href.startswith(BASE_URI_PREFIX):
+        name = href[len(BASE_URI_PREFIX) :]
+        candidate = bundled_stylesheet(name) if re.fullmatch(r"[\w.\-]+\.xsl", name) else None
+        if candidate is None or not candidate.is_file():
+            raise UsageProblem(f"{where} xsl:{kind} of {href!r}: tei-edition has no stylesheet of that name (use {BASE_URI!r})")
+        if not top:
+            raise UsageProblem(
+                f"{where} {href!r} works only in the stylesheet given to tei-edition itself; "
+                f"here, import the base by its path: {candidate}"
+            )
+        return candidate
+    parts = urlsplit(href)
+    if len(parts.scheme) > 1 and parts.scheme.lower() != "file":
+        raise UsageProblem(f"{where} xsl:{kind} of {href!r}: stylesheets are read from local files only, never from a URL")
+    if parts.scheme.lower() == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise UsageProblem(f"{where} xsl:{kind} of {href!r}: stylesheets are read from local files only")
+        candidate = Path(unquote(parts.path))
+    else:
+        candidate = path.parent / unquote(href)
+    candidate = candidate.absolute()
+    if not candidate.is_file():
+        raise UsageProblem(f"{where} xsl:{kind} of {href!r}: no such file ({candidate})")
+    return candidate
+
+
+def _collect(path: Path, tree, seen: set, params: set, top: bool) -> None:
+    """Check the imports of one stylesheet, recursively; gather its xsl:params."""
+    for element in tree.getroot():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in (f"{{{XSL_NS}}}import", f"{{{XSL_NS}}}include"):
+            target = _import_target(path, element, top)
+            if top and (element.get("href") or "").strip().startswith(BASE_URI_PREFIX):
+                element.set("href", str(target))
+            if target in seen:
+                continue
+            seen.add(target)
+            _collect(target, _read_stylesheet(target), seen, params, top=False)
+        elif element.tag == f"{{{XSL_NS}}}param" and element.get("name"):
+            params.add(element.get("name"))
+
+
+def _compile(path: Path) -> Stylesheet:
+    tree = _read_stylesheet(path)
+    params: set = set()
+    _collect(path, tree, {path}, params, top=True)
+    # The checked imports are loaded by libxslt itself, relative to this
+    # document's URL.  The stylesheet is moved onto a fresh document because
+    # the parser of the policy module answers every load with nothing, which
+    # is right for TEI and wrong for xsl:import.
+    old = tree.getroot()
+    root = etree.Element(old.tag, nsmap=old.nsmap)
+    for name, value in old.attrib.items():
+        root.set(name, value)
+    root.text = old.text
+    for child in list(old):
+        root.append(child)
+    document = etree.ElementTree(root)
+    document.docinfo.URL = str(path)
+    try:
+        transform = etree.XSLT(document, access_control=_ACCESS)
+    except etree.XSLTParseError as error:
+        raise UsageProblem(_xslt_errors(path, error.error_log, "does not compile")) from None
+    return Stylesheet(path, transform, frozenset(params))
+
+
+def _xslt_errors(path: Path, log, what: str) -> str:
+    lines = []
+    for entry in log:
+        if entry.level_name not in ("ERROR", "FATAL"):
+            continue
+        filename = entry.filename or str(path)
+        if filename.startswith("file://"):
+            filename = unquote(urlsplit(filename).path)
+        if filename.startswith("string://") or filename == "<string>":
+            filename = str(path)
+        line = f"{filename}:{entry.line or 0}:{entry.column or 0}: error: {entry.message.strip()}"
+        if line not in lines:
+            lines.append(line)
+    if not lines:
+        return f"{path}: error: the XSLT stylesheet {what}"
+    return f"the XSLT stylesheet {path} {what}:\n" + "\n".join(lines[:10])
+
+
+# ---------------------------------------------------------------------------
+# Step 2: the prepared copy
+# ---------------------------------------------------------------------------
+
+
+def _localname(element) -> str:
+    return etree.QName(element).localname
+
+
+def _is_tei(element, *names) -> bool:
+    tag = element.tag
+    return isinstance(tag, str) and tag.startswith(_T) and (not names or tag[len(_T) :] in names)
+
+
+def text_area(root) -> list:
+    """The elements rendered as running text (they get ids): everything inside
+    the outermost ``text`` elements; for a root that is not TEI/teiCorpus and
+    has no ``text``, everything but a ``teiHeader``."""
+    texts = [
+        element
+        for element in root.iter(f"{_T}text")
+        if not any(_is_tei(ancestor, "text") for ancestor in element.iterancestors())
+    ]
+    if texts:
+        return [element for text in texts for element in text.iter(etree.Element)]
+    if _is_tei(root, "TEI", "teiCorpus"):
+        return []
+    return [
+        element
+        for element in root.iter(etree.Element)
+        if not any(_is_tei(a, "teiHeader") for a in element.iterancestors()) and not _is_tei(element, "teiHeader")
+    ]
+
+
+class _Ids:
+    """HTML ids, unique in the page: TEI ids first (first occurrence wins),
+    then generated ones, which step aside (``fn-3-2``) for a TEI id."""
+
+    def __init__(self):
+        self.taken = set(RESERVED_IDS)
+        self.by_xml_id: dict[str, str] = {}
+
+    def tei(self, raw: str) -> str | None:
+        wanted = safe_id(raw)
+        if wanted is None or wanted in self.taken:
+            return None
+        self.taken.add(wanted)
+        self.by_xml_id.setdefault(raw, wanted)
+        return wanted
+
+    def generated(self, base: str) -> str:
+        candidate, number = base, 2
+        while candidate in self.taken:
+            candidate, number = f"{base}-{number}", number + 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def html_ids(tree) -> dict[str, str]:
+    """``xml:id`` -> the HTML id it gets on the rendered page, for every element
+    of the text that carries one (the register helper links mentions with it).
+    Ids in the teiHeader are not on the page."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    ids = _Ids()
+    for element in text_area(root):
+        raw = element.get(XML_ID)
+        if raw is not None:
+            ids.tei(raw)
+    return dict(ids.by_xml_id)
+
+
+@dataclass
+class _Link:
+    href: str
+    label: str | None
+    token: str
+
+
+class _Preparer:
+    def __init__(self, root, register_links: RegisterLinks, report, path: str):
+        self.root = root
+        self.report = report
+        self.path = path
+        self.prefixes = pointers.prefix_defs(root)
+        self.lookup_function = _lookup_function(register_links)
+        self.ids = _Ids()
+        self.renditions = {
+            element.get(XML_ID): " ".join(element.itertext())
+            for element in root.iter(f"{_T}rendition")
+            if element.get(XML_ID)
+        }
+
+    # -- warnings ----------------------------------------------------------
+
+    def warn(self, element, message: str, rule: str = "unsafe-url") -> None:
+        if self.report is not None:
+            self.report.add(element.sourceline or 0, 0, "warning", message, rule)
+
+    # -- the whole run -----------------------------------------------------
+
+    def run(self) -> None:
+        area = text_area(self.root)
+        self._ids(area)
+        for element in self.root.iter(etree.Element):
+            if element.tag.startswith(_R):
+                continue
+            self._classes(element)
+            self._links(element)
+            if any(name in element.attrib for name in dates.DATE_ATTRIBUTES):
+                value, is_range = html_datetime(element.attrib)
+                if value:
+                    element.set(f"{_R}datetime", value)
+                    if is_range:
+                        element.set(f"{_R}date-range", "yes")
+
+    def _ids(self, area) -> None:
+        assigned = {}
+        for element in area:
+            raw = element.get(XML_ID)
+            if raw is not None:
+                html_id = self.ids.tei(raw)
+                if html_id:
+                    assigned[element] = html_id
+        notes = pages = divisions = 0
+        for element in area:
+            if not _is_tei(element):
+                continue
+            name = element.tag[len(_T) :]
+            if name == "note":
+                notes += 1
+                element.set(f"{_R}n", str(notes))
+                element.set(f"{_R}ref-id", self.ids.generated(f"fnref-{notes}"))
+                if element not in assigned:
+                    assigned[element] = self.ids.generated(f"fn-{notes}")
+            elif name == "pb":
+                pages += 1
+                if element not in assigned:
+                    n = safe_id(element.get("n"))
+                    assigned[element] = self.ids.generated(f"page-{n}" if n else f"pb-{pages}")
+            elif name in _DIVISIONS and element.find(f"{_T}head") is not None:
+                divisions += 1
+                if element not in assigned:
+                    assigned[element] = self.ids.generated(f"div-{divisions}")
+        for element, html_id in assigned.items():
+            element.set(f"{_R}id", html_id)
+
+    def _classes(self, element) -> None:
+        local = safe_class(_localname(element)) or "element"
+        classes = [f"tei-{local}"]
+        tokens = 0
+        for attribute in _CLASS_ATTRIBUTES:
+            for token in (element.get(attribute) or "").split():
+                cleaned = safe_class(token)
+                candidate = f"tei-{local}--{cleaned}" if cleaned else None
+                if candidate and candidate not in classes and tokens < _MAX_CLASS_TOKENS:
+                    classes.append(candidate)
+                    tokens += 1
+        element.set(f"{_R}class", " ".join(classes))
+        language = element.get(XML_LANG)
+        if language is not None:
+            tag = safe_lang(language)
+            if tag:
+                element.set(f"{_R}lang", tag)
+        rend = self._rend_tokens(element)
+        if rend:
+            element.set(f"{_R}rend", f" {rend} ")
+
+    def _rend_tokens(self, element) -> str:
+        parts = [element.get("rend") or "", element.get("style") or ""]
+        for token in (element.get("rendition") or "").split():
+            key = token[1:] if token.startswith("#") else token
+            parts.append(self.renditions.get(key, key))
+        text = " ".join(parts).lower()
+        if not text.strip():
+            return ""
+        seen = []
+        for token in re.split(r"[\s;:,(){}\"'!]+", text):
+            token = safe_class(token)
+            if token and token not in seen:
+                seen.append(token.lower())
+        return " ".join(seen[:24])
+
+    # -- links -------------------------------------------------------------
+
+    def _register(self, token: str, expanded: str | None) -> _Link | None:
+        for candidate in (token, expanded):
+            if not candidate:
+                continue
+            answer = self.lookup_function(candidate)
+            if not answer:
+                continue
+            if isinstance(answer, str):
+                href, label = answer, None
+            else:
+                href, label = answer[0], (answer[1] if len(answer) > 1 else None)
+            safe = safe_url(href)
+            if safe is None:
+                return None  # the caller's mapping is checked like the TEI
+            return _Link(safe, label or None, token)
+        return None
+
+    def _local(self, fragment: str | None, token: str) -> _Link | None:
+        html_id = self.ids.by_xml_id.get(fragment or "")
+        return _Link("#" + html_id, None, token) if html_id else None
+
+    def _links(self, element) -> None:
+        tei = _is_tei(element)
+        name = _localname(element)
+        if tei and name in _LINK_ELEMENTS and element.get("target") is not None:
+            self._targets(element, "target")
+        elif tei and name in _GRAPHIC_ELEMENTS and element.get("url") is not None:
+            self._graphic(element)
+        elif element.get("ref") is not None or element.get("key") is not None:
+            self._refs(element)
+
+    def _refs(self, element) -> None:
+        found = []
+        for token in pointers.tokens(element.get("ref")):
+            pointer = pointers.classify(token, self.prefixes)
+            link = self._register(token, pointer.url)
+            if link is None and pointer.kind is pointers.Kind.LOCAL:
+                link = self._local(pointer.fragment, token)
+            if link is not None:
+                found.append(link)
+        if not found:
+            for token in pointers.tokens(element.get("key")):
+                link = self._register(token, None)
+                if link is not None:
+                    found.append(link)
+        self._set_links(element, found)
+
+    def _targets(self, element, attribute: str) -> None:
+        found, refused = [], []
+        for token in pointers.tokens(element.get(attribute)):
+            pointer = pointers.classify(token, self.prefixes)
+            link = self._register(token, pointer.url)
+            if link is None:
+                link, unsafe = self._target_link(pointer, token)
+                if unsafe:
+                    refused.append(token)
+            if link is not None:
+                found.append(link)
+        for token in refused:
+            scheme = url_scheme(token) or "?"
+            self.warn(
+                element,
+                f"@{attribute} of <{_localname(element)}> uses the URL scheme '{scheme}:' and is shown as text, "
+                f"not as a link (only http, https, mailto and relative links are made): {token[:80]!r}",
+            )
+        if refused and not found:
+            element.set(f"{_R}unsafe", "yes")
+        self._set_links(element, found)
+
+    def _target_link(self, pointer, token) -> tuple[_Link | None, bool]:
+        """A @target token that is not a register entry: (link, refused?)."""
+        kind = pointer.kind
+        if kind is pointers.Kind.LOCAL:
+            return self._local(pointer.fragment, token), False
+        if kind is pointers.Kind.BARE:
+            local = self._local(pointer.fragment, token)
+            if local is not None:
+                return local, False
+        if kind is pointers.Kind.DOCUMENT and (pointer.document or "").lower().endswith(_TEI_DOCUMENT_SUFFIXES):
+            return None, False  # another TEI file: only the site knows its page (register_links)
+        url = pointer.url or token
+        safe = safe_url(url)
+        if safe is None:
+            return None, True
+        return _Link(safe, None, token), False
+
+    def _graphic(self, element) -> None:
+        url = element.get("url")
+        safe = safe_url(url)
+        if safe is None:
+            element.set(f"{_R}unsafe", "yes")
+            self.warn(
+                element,
+                f"@url of <{_localname(element)}> uses the URL scheme '{url_scheme(url) or '?'}:' and is shown "
+                f"as text, not as an image: {url[:80]!r}",
+            )
+        elif _is_local_path(safe):
+            element.set(f"{_R}src", safe)
+        else:
+            element.set(f"{_R}href", safe)  # an image elsewhere: linked, not embedded
+
+    def _set_links(self, element, links: list[_Link]) -> None:
+        if not links:
+            return
+        element.set(f"{_R}href", links[0].href)
+        if links[0].label:
+            element.set(f"{_R}title", links[0].label)
+        if len(links) > 1:
+            for link in links:
+                target = etree.SubElement(element, f"{_R}target", href=link.href, token=link.token)
+                if link.label:
+                    target.set("title", link.label)
+
+
+def _lookup_function(register_links: RegisterLinks) -> Callable[[str], RegisterLink | None]:
+    if register_links is None:
+        return lambda token: None
+    if callable(register_links) and not isinstance(register_links, Mapping):
+        return register_links
+    if isinstance(register_links, Mapping):
+        return register_links.get
+    raise UsageProblem("register_links must be a mapping or a function")
+
+
+def prepare(tree, *, register_links: RegisterLinks = None, report=None) -> etree._ElementTree:
+    """The annotated copy of ``tree`` that the stylesheets read (step 2).
+
+    Public so that a customisation's author (and the tests) can look at what
+    the stylesheet sees; the input tree is never changed.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    path = (root.getroottree().docinfo.URL or "<document>")
+    copied = copy.deepcopy(root)
+    _Preparer(copied, register_links, report, path).run()
+    return etree.ElementTree(copied)
+
+
+# ---------------------------------------------------------------------------
+# Steps 3 to 5
+# ---------------------------------------------------------------------------
+
+_URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "cite", "poster", "data", "background", "longdesc",
+     "manifest", "codebase", "usemap", "icon", "xlink:href", "lowsrc", "dynsrc"}
+)
+_URL_LIST_ATTRIBUTES = frozenset({"srcset", "imagesrcset", "ping"})
+
+
+def _check_result(root, report) -> None:
+    """Step 4: whatever the stylesheet did, no script vector leaves here."""
+    for element in root.iter(etree.Element):
+        for name in list(element.attrib):
+            local = (etree.QName(name).localname if name.startswith("{") else name).lower()
+            value = element.attrib[name]
+            if local == "style" or local.startswith("on"):
+                problem = f"the stylesheet wrote a {local} attribute on <{element.tag}>; it was removed"
+            elif local in _URL_ATTRIBUTES or name.lower() == "xlink:href":
+                if safe_url(value) is not None:
+                    continue
+                problem = f"the stylesheet wrote an unsafe URL into {local} of <{element.tag}>; it was removed"
+            elif local in _URL_LIST_ATTRIBUTES:
+                urls = [part.strip().split()[0] for part in re.split(r",\s+|\s+(?=\S)", value) if part.strip()]
+                if all(safe_url(url) is not None for url in urls):
+                    continue
+                problem = f"the stylesheet wrote an unsafe URL into {local} of <{element.tag}>; it was removed"
+            else:
+                continue
+            del element.attrib[name]
+            if report is not None:
+                report.add(0, 0, "warning", problem, "unsafe-html")
+
+
+def _string_params(stylesheet: Stylesheet, params: Mapping | None) -> dict:
+    values = {}
+    for name, value in (params or {}).items():
+        if name not in stylesheet.params:
+            close = difflib.get_close_matches(name, sorted(stylesheet.params), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise UsageProblem(f"unknown stylesheet parameter {name!r}{hint}; the parameters are documented in xslt/params.xsl")
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        values[name] = etree.XSLT.strparam(str(value))
+    return values
+
+
+def render_document(
+    tree,
+    *,
+    register_links: RegisterLinks = None,
+    params: Mapping | None = None,
+    stylesheet: str | os.PathLike | None = None,
+    report=None,
+) -> str:
+    """Render one parsed TEI document (tree or root element) as an HTML5 page.
+
+    ``register_links``: pointer token -> href (or ``(href, label)``), a mapping
+    or a function (see the module docstring).  ``params``: stylesheet
+    parameters by name (xslt/params.xsl; unknown names are a UsageProblem).
+    ``stylesheet``: a customisation importing ``tei-edition:tei-html.xsl``.
+    ``report``: a :class:`~tei_edition.diagnostics.FileReport` that receives the
+    warnings (refused URLs, with their line; xsl:message output).
+    Returns the page as text.
+    """
+    compiled = load_stylesheet(stylesheet)
+    string_params = _string_params(compiled, params)
+    prepared = prepare(tree, register_links=register_links, report=report)
+    try:
+        result = compiled.transform(prepared, **string_params)
+    except etree.XSLTApplyError as error:
+        raise UsageProblem(_xslt_errors(compiled.path, error.error_log, "failed")) from None
+    if report is not None:
+        for entry in compiled.transform.error_log:
+            message = entry.message.strip()
+            if message:
+                report.add(0, 0, "warning", f"XSLT: {message}", "xslt-message")
+    root = result.getroot()
+    if root is None:
+        raise UsageProblem(f"the XSLT stylesheet {compiled.path} produced no HTML element")
+    _check_result(root, report)
+    return "<!DOCTYPE html>\n" + etree.tostring(root, method="html", encoding="unicode", pretty_print=True)
