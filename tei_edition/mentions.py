@@ -96,6 +96,29 @@ class Interner:
         return found
 
 
+class RunInterner:
+    """Strings numbered by runs: a value equal to the last one gets its number.
+
+    For anchors: consecutive mentions and dates mostly share the nearest
+    ``xml:id``, while the distinct ids of a large text are too many to keep
+    a lookup table for.  0 is None.
+    """
+
+    __slots__ = ("values", "_last")
+
+    def __init__(self):
+        self.values: list = [None]
+        self._last = None
+
+    def number(self, value) -> int:
+        if value is None:
+            return 0
+        if value != self._last:
+            self.values.append(value)
+            self._last = value
+        return len(self.values) - 1
+
+
 class MentionTable:
     """Every mention row of a run: who is pointed at, and where.
 
@@ -103,10 +126,10 @@ class MentionTable:
     distinct pointer at the end, not once per row).
     """
 
-    def __init__(self, documents: list[str]):
+    def __init__(self, documents: list[str], anchors: RunInterner | None = None):
         self.documents = documents
         self.texts = Interner()
-        self.anchors = Interner()
+        self.anchors = anchors if anchors is not None else RunInterner()
         self.target = array("I")
         self.doc = array("I")
         self.line = array("I")
@@ -178,11 +201,11 @@ class MentionList(Sequence):
 class DateTable:
     """Every dated element of a run, in columns; ``order`` sorts them."""
 
-    def __init__(self, documents: list[str]):
+    def __init__(self, documents: list[str], anchors: RunInterner | None = None):
         self.documents = documents
         self.datings = Interner()  # (when, from, to, notBefore, notAfter, precision, is_range, sort key)
         self.texts = Interner()
-        self.anchors = Interner()
+        self.anchors = anchors if anchors is not None else RunInterner()
         self.elements = Interner()
         self.dating = array("I")
         self.doc = array("I")
@@ -221,14 +244,18 @@ class DateTable:
         )
 
     def sorted_rows(self) -> array:
-        """Row numbers in chronological order (BCE first, undated last), then by place.
+        """Row numbers in chronological order (BCE first, undated last), then
+        by document (numbered in the sorted order of the inputs) and line.
 
-        Documents are numbered in the sorted order of the inputs, so ties fall
-        back to document, line and then the order of reading.
+        The distinct datings are ranked once, so each row's key is one integer
+        and a stable sort keeps the order of reading for the rest.
         """
         datings = self.datings.values
+        ranks = [0] * len(datings)
+        for rank, number in enumerate(sorted(range(1, len(datings)), key=lambda n: datings[n][7])):
+            ranks[number] = rank
         dating, doc, line = self.dating, self.doc, self.line
-        rows = sorted(range(len(dating)), key=lambda row: (datings[dating[row]][7], doc[row], line[row], row))
+        rows = sorted(range(len(dating)), key=lambda row: (ranks[dating[row]] << 64) | (doc[row] << 32) | line[row])
         return array("I", rows)
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_edition import dates as w3c
-from tei_edition.mentions import BACK, HEADER, REGISTER, STANDOFF, TEXT, DateTable, Interner, MentionTable
+from tei_edition.mentions import BACK, HEADER, REGISTER, STANDOFF, TEXT, DateTable, Interner, MentionTable, RunInterner
 from tei_edition.parsing import iterparse
 from tei_edition.pointers import TEI_NS, XML_ID, prefix_defs
 
@@ -194,8 +194,9 @@ class Collector:
     notices: list[Notice] = field(default_factory=list)
 
     def __post_init__(self):
-        self.mentions = MentionTable(self.documents)
-        self.dates = DateTable(self.documents)
+        anchors = RunInterner()  # shared: a mention and a date in one paragraph share its id
+        self.mentions = MentionTable(self.documents, anchors)
+        self.dates = DateTable(self.documents, anchors)
         self._dating_cache: dict[tuple, tuple[int, list[str]]] = {}
 
     # -- a file that fails half-way contributes nothing ---------------------
@@ -384,12 +385,24 @@ def _name_elements(element, name, kind):
 
 
 def person_label(name_element) -> str:
-    """Forename(s) and surname(s) of a structured name, in the order written
-    (so "Kim Il Sung" stays so), without role or generational names; else
-    the name's text."""
-    parts = [surface(c) for c in _children(name_element, "forename", "nameLink", "surname")]
-    label = " ".join(part for part in parts if part)
-    return label or surface(name_element)
+    """The preferred form of a structured personal name.
+
+    Forename(s) and surname(s) (with name links), without role, additional
+    or generational names.  Written forename first, they read so ("Jimmy
+    Carter"); written surname first -- a register's inverted form, or a name
+    whose surname comes first -- they keep that order with a comma
+    ("Metternich, Clemens Wenzel Lothar"; "Kim, Il Sung").  An unstructured
+    name is its text.
+    """
+    parts = [(local_name(c), surface(c)) for c in _children(name_element, "forename", "nameLink", "surname")]
+    parts = [(name, text) for name, text in parts if text]
+    if not parts:
+        return surface(name_element)
+    forenames = [text for name, text in parts if name == "forename"]
+    surnames = [text for name, text in parts if name != "forename"]
+    if parts[0][0] == "forename" or not forenames:
+        return " ".join(forenames + surnames)
+    return f"{' '.join(surnames)}, {' '.join(forenames)}"
 
 
 def _entry_fields(element, name, doc, document, collector: Collector) -> dict:
@@ -476,6 +489,13 @@ def _standalone_xml(element) -> str:
         if name in _LISTS or (name in _ENTRY_PARENTS and child.get(XML_ID) is not None
                               and local_name(parent) in _ENTRY_PARENTS[name]):
             _remove_keeping_tail(child)
+    if not clone.tag.startswith(_TEI):
+        # re-root under an element that declares TEI as the default namespace,
+        # so the renamed elements are written without a made-up prefix
+        root = etree.Element(_TEI + clone.tag, attrib=dict(clone.attrib), nsmap={None: TEI_NS})
+        root.text = clone.text
+        root.extend(list(clone))
+        clone = root
     for child in clone.iter():
         if isinstance(child.tag, str) and child.tag[:1] != "{":
             child.tag = _TEI + child.tag

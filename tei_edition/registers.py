@@ -158,14 +158,15 @@ def sort_key(label: str) -> tuple:
     """A Unicode-aware, case-insensitive sort key for labels.
 
     Accents and case are ignored first (É sorts with E, Ø with O, ß as ss,
-    leading quotes and brackets are skipped), then they break ties, then the
-    label itself, so the order is total and the same on every machine
-    without a locale or ICU.
+    leading quotes and brackets are skipped); then accents break ties
+    (unaccented first), then case (lower case first), then the label itself,
+    so the order is total and the same on every machine without a locale or
+    ICU.
     """
     decomposed = unicodedata.normalize("NFKD", label)
-    folded = decomposed.casefold()
-    base = "".join(c for c in folded if not unicodedata.combining(c)).translate(_FOLD)
-    return (base.lstrip(_LEADING_PUNCTUATION), folded, label)
+    base = "".join(c for c in decomposed.casefold() if not unicodedata.combining(c)).translate(_FOLD)
+    # ties: unaccented before accented (ss before ß), then lower case before upper, as ICU does
+    return (base.lstrip(_LEADING_PUNCTUATION), decomposed.lower(), label.swapcase(), label)
 
 
 def _entry_order(entry: Entry) -> tuple:
