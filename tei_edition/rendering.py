@@ -79,7 +79,7 @@ RESERVED_IDS = frozenset({"te-main", "te-notes", "te-notes-title", "te-toc-title
 _DIVISIONS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"})
 _LINK_ELEMENTS = frozenset({"ref", "ptr", "licence"})  # their @target is a link
 _GRAPHIC_ELEMENTS = frozenset({"graphic", "media"})
-_CLASS_ATTRIBUTES = ("type", "rend", "place")
+_CLASS_ATTRIBUTES = ("type", "rend", "place", "level")
 _MAX_CLASS_TOKENS = 6
 _TEI_DOCUMENT_SUFFIXES = (".xml", ".tei")
 
@@ -521,7 +521,7 @@ class _Preparer:
 
     # -- links -------------------------------------------------------------
 
-    def _register(self, token: str, expanded: str | None) -> _Link | None:
+    def _register(self, element, token: str, expanded: str | None) -> _Link | None:
         for candidate in (token, expanded):
             if not candidate:
                 continue
@@ -533,9 +533,10 @@ class _Preparer:
             else:
                 href, label = answer[0], (answer[1] if len(answer) > 1 else None)
             safe = safe_url(href)
-            if safe is None:
-                return None  # the caller's mapping is checked like the TEI
-            return _Link(safe, label or None, token)
+            if safe is None:  # the caller's mapping is checked like the TEI
+                self.warn(element, f"the register link for {token!r} is not a safe URL and is not used: {str(href)[:80]!r}")
+                return None
+            return _Link(safe, str(label) if label else None, token)
         return None
 
     def _local(self, fragment: str | None, token: str) -> _Link | None:
@@ -556,14 +557,14 @@ class _Preparer:
         found = []
         for token in pointers.tokens(element.get("ref")):
             pointer = pointers.classify(token, self.prefixes)
-            link = self._register(token, pointer.url)
+            link = self._register(element, token, pointer.url)
             if link is None and pointer.kind is pointers.Kind.LOCAL:
                 link = self._local(pointer.fragment, token)
             if link is not None:
                 found.append(link)
         if not found:
             for token in pointers.tokens(element.get("key")):
-                link = self._register(token, None)
+                link = self._register(element, token, None)
                 if link is not None:
                     found.append(link)
         self._set_links(element, found)
@@ -572,7 +573,7 @@ class _Preparer:
         found, refused = [], []
         for token in pointers.tokens(element.get(attribute)):
             pointer = pointers.classify(token, self.prefixes)
-            link = self._register(token, pointer.url)
+            link = self._register(element, token, pointer.url)
             if link is None:
                 link, unsafe = self._target_link(pointer, token)
                 if unsafe:
@@ -619,8 +620,11 @@ class _Preparer:
             )
         elif _is_local_path(safe):
             element.set(f"{_R}src", safe)
+        elif url_scheme(safe) in ("http", "https") or safe.startswith("//"):
+            element.set(f"{_R}href", safe)  # an image on another site: linked, not embedded
         else:
-            element.set(f"{_R}href", safe)  # an image elsewhere: linked, not embedded
+            element.set(f"{_R}unsafe", "yes")  # /absolute, mailto: ...: neither a local image nor a web page
+            self.warn(element, f"@url of <{_localname(element)}> is not a relative path on this site: {url[:80]!r}", "non-local-image")
 
     def _set_links(self, element, links: list[_Link]) -> None:
         if not links:
@@ -708,24 +712,17 @@ def _string_params(stylesheet: Stylesheet, params: Mapping | None) -> dict:
     return values
 
 
-def render_document(
+def render_tree(
     tree,
     *,
     register_links: RegisterLinks = None,
     params: Mapping | None = None,
     stylesheet: str | os.PathLike | None = None,
     report=None,
-) -> str:
-    """Render one parsed TEI document (tree or root element) as an HTML5 page.
-
-    ``register_links``: pointer token -> href (or ``(href, label)``), a mapping
-    or a function (see the module docstring).  ``params``: stylesheet
-    parameters by name (xslt/params.xsl; unknown names are a UsageProblem).
-    ``stylesheet``: a customisation importing ``tei-edition:tei-html.xsl``.
-    ``report``: a :class:`~tei_edition.diagnostics.FileReport` that receives the
-    warnings (refused URLs, with their line; xsl:message output).
-    Returns the page as text.
-    """
+) -> etree._Element:
+    """Steps 1 to 4 of :func:`render_document`: the checked page as an lxml
+    tree (its root is ``<html>``), for callers that look into it before
+    writing it."""
     compiled = load_stylesheet(stylesheet)
     string_params = _string_params(compiled, params)
     prepared = prepare(tree, register_links=register_links, report=report)
@@ -742,4 +739,33 @@ def render_document(
     if root is None:
         raise UsageProblem(f"the XSLT stylesheet {compiled.path} produced no HTML element")
     _check_result(root, report)
+    return root
+
+
+def serialise(root) -> str:
+    """Step 5: an HTML page tree as HTML5 text (doctype, HTML syntax)."""
     return "<!DOCTYPE html>\n" + etree.tostring(root, method="html", encoding="unicode", pretty_print=True)
+
+
+def render_document(
+    tree,
+    *,
+    register_links: RegisterLinks = None,
+    params: Mapping | None = None,
+    stylesheet: str | os.PathLike | None = None,
+    report=None,
+) -> str:
+    """Render one parsed TEI document (tree or root element) as an HTML5 page.
+
+    ``register_links``: pointer token -> href (or ``(href, label)``), a mapping
+    or a function (see the module docstring).  ``params``: stylesheet
+    parameters by name (xslt/params.xsl; unknown names are a UsageProblem;
+    True/False become "yes"/"no").  ``stylesheet``: a customisation importing
+    ``tei-edition:tei-html.xsl``.  ``report``: a
+    :class:`~tei_edition.diagnostics.FileReport` that receives the warnings
+    (refused URLs, with their line; xsl:message output).  Returns the page as
+    text; write it as UTF-8.
+    """
+    return serialise(
+        render_tree(tree, register_links=register_links, params=params, stylesheet=stylesheet, report=report)
+    )

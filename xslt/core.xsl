@@ -173,7 +173,7 @@
     <xsl:variable name="tooltip">
       <xsl:choose>
         <xsl:when test="normalize-space($title)"><xsl:value-of select="normalize-space($title)"/></xsl:when>
-        <xsl:when test="$link = 'whole' and @te:title"><xsl:value-of select="@te:title"/></xsl:when>
+        <xsl:when test="$link = 'whole' and $element = 'span' and not(string($blocks)) and @te:title"><xsl:value-of select="@te:title"/></xsl:when>
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="name">
@@ -240,12 +240,23 @@
       <xsl:attribute name="aria-label">
         <xsl:choose>
           <xsl:when test="@te:title"><xsl:value-of select="@te:title"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="$label-register-entry"/></xsl:otherwise>
+          <xsl:otherwise><xsl:call-template name="te:link-word"/></xsl:otherwise>
         </xsl:choose>
       </xsl:attribute>
       <xsl:if test="@te:title"><xsl:attribute name="title"><xsl:value-of select="@te:title"/></xsl:attribute></xsl:if>
       <xsl:text>↗</xsl:text>
     </a>
+  </xsl:template>
+
+  <!-- What an unlabelled link is called: a register entry for names, a
+       link for pointers. -->
+  <xsl:template name="te:link-word">
+    <xsl:choose>
+      <xsl:when test="self::tei:ref or self::tei:ptr or self::tei:licence or self::tei:graphic or self::tei:media">
+        <xsl:value-of select="$label-link"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$label-register-entry"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Several targets: numbered links, each named by its register label. -->
@@ -259,7 +270,10 @@
           <xsl:attribute name="aria-label">
             <xsl:choose>
               <xsl:when test="@title"><xsl:value-of select="@title"/></xsl:when>
-              <xsl:otherwise><xsl:value-of select="concat($label-register-entry, ' ', position())"/></xsl:otherwise>
+              <xsl:otherwise>
+                <xsl:for-each select=".."><xsl:call-template name="te:link-word"/></xsl:for-each>
+                <xsl:value-of select="concat(' ', position())"/>
+              </xsl:otherwise>
             </xsl:choose>
           </xsl:attribute>
           <xsl:if test="@title"><xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute></xsl:if>

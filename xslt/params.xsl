@@ -121,7 +121,11 @@
   <xsl:param name="label-note" select="'Note'"/>
   <xsl:param name="label-back-to-text" select="'Back to the text'"/>
   <xsl:param name="label-page" select="'Page'"/>
+  <!-- The name of a link that has no text of its own (the small link after
+       a name that cannot be a link itself, numbered links to several
+       targets), when the register gives no label: for names, for pointers. -->
   <xsl:param name="label-register-entry" select="'Register entry'"/>
+  <xsl:param name="label-link" select="'Link'"/>
   <!-- The alternative text of an image that has no caption or description. -->
   <xsl:param name="label-image" select="'Image'"/>
   <!-- The hidden reading of a choice or app, named by its TEI element. -->

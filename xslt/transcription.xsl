@@ -121,20 +121,35 @@
 
   <xsl:template match="tei:unclear">
     <xsl:call-template name="te:inline">
-      <xsl:with-param name="title" select="normalize-space(concat($label-unclear, ' ', @reason))"/>
+      <xsl:with-param name="title">
+        <xsl:call-template name="te:label-with">
+          <xsl:with-param name="label" select="$label-unclear"/>
+          <xsl:with-param name="detail" select="@reason"/>
+        </xsl:call-template>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:damage">
     <xsl:call-template name="te:inline">
-      <xsl:with-param name="title" select="normalize-space(concat($label-damage, ' ', @agent))"/>
+      <xsl:with-param name="title">
+        <xsl:call-template name="te:label-with">
+          <xsl:with-param name="label" select="$label-damage"/>
+          <xsl:with-param name="detail" select="@agent"/>
+        </xsl:call-template>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <!-- supplied: the editor's text in visible brackets. -->
   <xsl:template match="tei:supplied">
     <xsl:call-template name="te:inline">
-      <xsl:with-param name="title" select="normalize-space(concat($label-supplied, ' ', @reason))"/>
+      <xsl:with-param name="title">
+        <xsl:call-template name="te:label-with">
+          <xsl:with-param name="label" select="$label-supplied"/>
+          <xsl:with-param name="detail" select="@reason"/>
+        </xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="use-content" select="'yes'"/>
       <xsl:with-param name="content">
         <span class="te-bracket"><xsl:value-of select="$supplied-open"/></span>
@@ -142,6 +157,16 @@
         <span class="te-bracket"><xsl:value-of select="$supplied-close"/></span>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- "label (detail)", or the label alone. -->
+  <xsl:template name="te:label-with">
+    <xsl:param name="label"/>
+    <xsl:param name="detail"/>
+    <xsl:value-of select="normalize-space($label)"/>
+    <xsl:if test="normalize-space($detail)">
+      <xsl:value-of select="concat(' (', normalize-space($detail), ')')"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- How much is missing, from @extent or @quantity/@atLeast/@atMost and
@@ -187,7 +212,12 @@
   <!-- space: a visible blank, named for screen readers. -->
   <xsl:template match="tei:space">
     <xsl:variable name="extent"><xsl:call-template name="te:extent"/></xsl:variable>
-    <xsl:variable name="words" select="normalize-space(concat($label-space, ' ', $extent))"/>
+    <xsl:variable name="words">
+      <xsl:call-template name="te:label-with">
+        <xsl:with-param name="label" select="$label-space"/>
+        <xsl:with-param name="detail" select="$extent"/>
+      </xsl:call-template>
+    </xsl:variable>
     <span title="{$words}">
       <xsl:call-template name="te:attrs"/>
       <xsl:call-template name="te:hidden-text">
