@@ -73,3 +73,7 @@ def cli_run(monkeypatch):
         return code, stdout.getvalue().decode(), stderr.getvalue().decode()
 
     return run
+
+
+def pytest_addoption(parser):
+    parser.addoption("--accept-golden", action="store_true", help="rewrite golden files from the current output (see docs/testing.md)")
