@@ -1,0 +1,115 @@
+"""Write a grammar of tuples (see :mod:`~tei_edition.rng.simplify`) as RELAX NG XML.
+
+Every name, value and datatype carries its namespace and library explicitly,
+so nothing depends on inheritance in the output.
+"""
+
+from __future__ import annotations
+
+from tei_edition.rng.simplify import RNG_NS
+
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _attr(value: str) -> str:
+    return value.translate(_ATTR_ESCAPES)
+
+
+def _text(value: str) -> str:
+    return value.translate(_TEXT_ESCAPES)
+
+
+def write(start: tuple, defines: dict) -> bytes:
+    out: list[str] = [f'<grammar xmlns="{RNG_NS}"><start>']
+    _pattern(start, out)
+    out.append("</start>")
+    for name, body in defines.items():
+        out.append(f'<define name="{_attr(name)}">')
+        _children(body, out)
+        out.append("</define>")
+    out.append("</grammar>")
+    return "".join(out).encode("utf-8")
+
+
+def _children(p: tuple, out: list) -> None:
+    """Element and define content: a group's members as direct children.
+
+    libxml2 mis-validates an explicit <group> that holds both content and
+    attributes (attributes after a text-bearing zeroOrMore are rejected), but
+    handles the same patterns as direct children of the element.
+    """
+    if p[0] == "group":
+        for child in p[1]:
+            _pattern(child, out)
+    else:
+        _pattern(p, out)
+
+
+def _name_attrs(nc: tuple) -> str | None:
+    if nc[0] == "name":
+        return f' name="{_attr(nc[2])}" ns="{_attr(nc[1])}"'
+    return None
+
+
+def _pattern(p: tuple, out: list) -> None:
+    kind = p[0]
+    if kind in ("empty", "text", "notAllowed"):
+        out.append(f"<{kind}/>")
+    elif kind == "ref":
+        out.append(f'<ref name="{_attr(p[1])}"/>')
+    elif kind in ("element", "attribute"):
+        named = _name_attrs(p[1])
+        if named is not None:
+            out.append(f"<{kind}{named}>")
+        else:
+            out.append(f"<{kind}>")
+            _name_class(p[1], out)
+        _children(p[2], out)
+        out.append(f"</{kind}>")
+    elif kind in ("group", "interleave", "choice"):
+        out.append(f"<{kind}>")
+        for child in p[1]:
+            _pattern(child, out)
+        out.append(f"</{kind}>")
+    elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed", "list"):
+        out.append(f"<{kind}>")
+        _pattern(p[1], out)
+        out.append(f"</{kind}>")
+    elif kind == "data":
+        _, library, type_, params, excepted = p
+        out.append(f'<data datatypeLibrary="{_attr(library)}" type="{_attr(type_)}">')
+        for name, value in params:
+            out.append(f'<param name="{_attr(name)}">{_text(value)}</param>')
+        if excepted is not None:
+            out.append("<except>")
+            _pattern(excepted, out)
+            out.append("</except>")
+        out.append("</data>")
+    elif kind == "value":
+        _, library, type_, ns, value = p
+        out.append(f'<value datatypeLibrary="{_attr(library)}" type="{_attr(type_)}" ns="{_attr(ns)}">'
+                   f"{_text(value)}</value>")
+    else:  # pragma: no cover - simplify produces nothing else
+        raise ValueError(f"unknown pattern {kind!r}")
+
+
+def _name_class(nc: tuple, out: list) -> None:
+    kind = nc[0]
+    if kind == "name":
+        out.append(f'<name ns="{_attr(nc[1])}">{_text(nc[2])}</name>')
+    elif kind == "choice":
+        out.append("<choice>")
+        for child in nc[1]:
+            _name_class(child, out)
+        out.append("</choice>")
+    else:
+        excepted = nc[1] if kind == "anyName" else nc[2]
+        ns = "" if kind == "anyName" else f' ns="{_attr(nc[1])}"'
+        if excepted is None:
+            out.append(f"<{kind}{ns}/>")
+        else:
+            out.append(f"<{kind}{ns}><except>")
+            _name_class(excepted, out)
+            out.append(f"</except></{kind}>")
