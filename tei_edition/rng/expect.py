@@ -1,0 +1,447 @@
+"""What the grammar expects at the place of an error: the words of a good message.
+
+libxml2 says *that* an element is wrong, rarely *what* would be right.  For
+the one element an error is about, this module asks the full (unpruned)
+grammar, with the derivative algorithm of James Clark (the one Jing uses):
+
+* which child elements may come next after the children before the error
+  (``expected <publicationStmt>``), and whether a missing one would make
+  the offending child acceptable (``expected <publicationStmt> before
+  <sourceDesc>``);
+* which attributes an element may and must have, and what values an
+  attribute takes (``one of "high", "medium", "low"``).
+
+It looks at one level of children only: child elements count by their name,
+non-blank text as text; attributes and the insides of children are judged
+elsewhere.  It only words messages; verdicts and positions never depend on it.
+"""
+
+from __future__ import annotations
+
+from tei_edition.rng.prune import clark, contains, split_clark
+from tei_edition.rng.simplify import Grammar
+
+NA = ("notAllowed",)
+EMPTY = ("empty",)
+TEXT = "#text"
+XSD = "http://www.w3.org/2001/XMLSchema-datatypes"
+
+
+class Expectations:
+    def __init__(self, grammar: Grammar):
+        self.grammar = grammar
+        self.defines = grammar.defines
+        self._by_name: dict[str, list] | None = None
+        self._wildcards: list = []
+        self._nullable: dict = {}
+        self._inside: dict = {}
+        self._value_checks: dict = {}
+
+    # -- element patterns ------------------------------------------------------
+    def _index(self) -> None:
+        by_name: dict[str, list] = {}
+        seen: set[int] = set()
+        stack = [self.grammar.start, *self.defines.values()]
+        while stack:
+            p = stack.pop()
+            if id(p) in seen:
+                continue
+            seen.add(id(p))
+            kind = p[0]
+            if kind == "element":
+                nc = p[1]
+                if nc[0] == "name":
+                    by_name.setdefault(clark(nc[1], nc[2]), []).append(p)
+                else:
+                    self._wildcards.append(p)
+                stack.append(p[2])
+            elif kind in ("group", "interleave", "choice"):
+                stack.extend(p[1])
+            elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed"):
+                stack.append(p[1])
+        self._by_name = by_name
+
+    def patterns_for(self, name: str) -> list:
+        """The element patterns that can match an element called ``name`` (Clark notation)."""
+        if self._by_name is None:
+            self._index()
+        found = list(self._by_name.get(name, ()))
+        if not found:
+            ns, local = split_clark(name)
+            found = [p for p in self._wildcards if contains(p[1], ns, local)]
+        return found
+
+    def namespaces_of(self, local: str) -> list[str]:
+        """The namespaces in which the grammar names an element ``local``."""
+        if self._by_name is None:
+            self._index()
+        return sorted({split_clark(name)[0] for name in self._by_name if split_clark(name)[1] == local})
+
+    def defines_element(self, name: str) -> bool:
+        """Whether any element pattern of the grammar (named or wildcard) matches ``name``."""
+        if self._by_name is None:
+            self._index()
+        if name in self._by_name:
+            return True
+        ns, local = split_clark(name)
+        return any(contains(p[1], ns, local) for p in self._wildcards)
+
+    def patterns_at(self, element) -> list:
+        """The element patterns that apply to ``element`` where it is: followed from the root
+        down through the content of each ancestor's patterns (so two different ``head``
+        elements, in two contexts, get their own patterns)."""
+        chain = [element, *element.iterancestors()]
+        chain.reverse()
+        current = self._patterns_within(self.grammar.start, chain[0].tag) or self.patterns_for(chain[0].tag)
+        for node in chain[1:]:
+            if not isinstance(node.tag, str):
+                return self.patterns_for(element.tag)
+            found: list = []
+            for pattern in current:
+                for candidate in self._patterns_within(pattern[2], node.tag):
+                    if candidate not in found:
+                        found.append(candidate)
+            current = found or self.patterns_for(node.tag)
+        return current
+
+    def _patterns_within(self, content: tuple, name: str) -> list:
+        """Element patterns for ``name`` among the children ``content`` allows (not deeper)."""
+        key = (id(content), name)
+        known = self._inside.get(key)
+        if known is None:
+            ns, local = split_clark(name)
+            known = []
+            stack, seen = [content], set()
+            while stack:
+                p = stack.pop()
+                kind = p[0]
+                if kind == "element":
+                    if contains(p[1], ns, local) and p not in known:
+                        known.append(p)
+                elif kind in ("group", "interleave", "choice"):
+                    stack.extend(p[1])
+                elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed"):
+                    stack.append(p[1])
+                elif kind == "ref" and p[1] not in seen:
+                    seen.add(p[1])
+                    stack.append(self.defines[p[1]])
+            self._inside[key] = known
+        return known
+
+    # -- derivatives -------------------------------------------------------------
+    def nullable(self, p: tuple) -> bool:
+        kind = p[0]
+        if kind in ("empty", "text", "attribute", "optional", "zeroOrMore", "data", "value", "list"):
+            return True
+        if kind in ("element", "notAllowed"):
+            return False
+        if kind == "choice":
+            return any(self.nullable(c) for c in p[1])
+        if kind in ("group", "interleave"):
+            return all(self.nullable(c) for c in p[1])
+        if kind in ("oneOrMore", "mixed"):
+            return self.nullable(p[1])
+        if kind == "ref":
+            known = self._nullable.get(p[1])
+            if known is None:
+                self._nullable[p[1]] = False
+                known = self._nullable[p[1]] = self.nullable(self.defines[p[1]])
+            return known
+        return False
+
+    def deriv(self, p: tuple, token: str, depth: int = 0) -> tuple:
+        if depth > 200:
+            return NA
+        kind = p[0]
+        if kind == "element":
+            if token == TEXT:
+                return NA
+            return EMPTY if contains(p[1], *split_clark(token)) else NA
+        if kind == "text":
+            return p if token == TEXT else NA
+        if kind in ("data", "value", "list"):
+            return EMPTY if token == TEXT else NA
+        if kind == "choice":
+            return _choice([self.deriv(c, token, depth + 1) for c in p[1]])
+        if kind == "group":
+            first, rest = p[1][0], p[1][1:]
+            rest_p = rest[0] if len(rest) == 1 else ("group", rest)
+            result = _group(self.deriv(first, token, depth + 1), rest_p)
+            if self.nullable(first):
+                result = _choice([result, self.deriv(rest_p, token, depth + 1)])
+            return result
+        if kind == "interleave":
+            options = []
+            for i, member in enumerate(p[1]):
+                d = self.deriv(member, token, depth + 1)
+                if d != NA:
+                    options.append(_interleave(p[1][:i] + (d,) + p[1][i + 1:]))
+            return _choice(options)
+        if kind in ("oneOrMore", "zeroOrMore"):
+            return _group(self.deriv(p[1], token, depth + 1), ("zeroOrMore", p[1]))
+        if kind == "optional":
+            return self.deriv(p[1], token, depth + 1)
+        if kind == "mixed":
+            return self.deriv(("interleave", (("text",), p[1])), token, depth + 1)
+        if kind == "ref":
+            return self.deriv(self.defines[p[1]], token, depth + 1)
+        return NA  # empty, notAllowed, attribute
+
+    def first(self, p: tuple, out: set, seen: set | None = None) -> None:
+        """Add to ``out`` the name classes (and TEXT) that may come next in ``p``."""
+        seen = set() if seen is None else seen
+        kind = p[0]
+        if kind == "element":
+            out.add(p[1])
+        elif kind in ("text", "data", "value", "list"):
+            out.add(TEXT)
+        elif kind in ("choice", "interleave"):
+            for c in p[1]:
+                self.first(c, out, seen)
+        elif kind == "group":
+            for c in p[1]:
+                self.first(c, out, seen)
+                if not self.nullable(c):
+                    break
+        elif kind in ("oneOrMore", "zeroOrMore", "optional"):
+            self.first(p[1], out, seen)
+        elif kind == "mixed":
+            out.add(TEXT)
+            self.first(p[1], out, seen)
+        elif kind == "ref":
+            if p[1] not in seen:
+                seen.add(p[1])
+                self.first(self.defines[p[1]], out, seen)
+
+    def content_of(self, element) -> tuple:
+        patterns = self.patterns_at(element)
+        return _choice([p[2] for p in patterns]) if patterns else NA
+
+    def after(self, element, children: list[str]) -> tuple:
+        """The content still expected in ``element`` after the ``children`` tokens."""
+        state = self.content_of(element)
+        for token in children:
+            if state == NA:
+                break
+            state = self.deriv(state, token)
+        return state
+
+    def next_names(self, state: tuple) -> tuple[list[str], bool, bool]:
+        """(element names that may come next, text may come, the element may end here)."""
+        classes: set = set()
+        self.first(state, classes)
+        text = TEXT in classes
+        classes.discard(TEXT)
+        return sorted({_display(nc) for nc in classes}), text, self.nullable(state)
+
+    def missing_before(self, state: tuple, token: str) -> list[str]:
+        """Names of elements that, inserted here, would let ``token`` follow."""
+        classes: set = set()
+        self.first(state, classes)
+        found = set()
+        for nc in classes:
+            if nc == TEXT or nc[0] != "name":
+                continue
+            after = self.deriv(state, clark(nc[1], nc[2]))
+            if after != NA and self.deriv(after, token) != NA:
+                found.add(nc[2])
+        return sorted(found)
+
+    # -- attributes --------------------------------------------------------------
+    def attributes(self, element) -> list[tuple[tuple, tuple, bool]]:
+        """(name class, value pattern, required) of the attributes ``element`` may have."""
+        found: list = []
+        for pattern in self.patterns_at(element):
+            self._attributes(pattern[2], True, found, set())
+        return found
+
+    def _attributes(self, p, required, out, seen) -> None:
+        kind = p[0]
+        if kind == "attribute":
+            out.append((p[1], p[2], required))
+        elif kind == "group" or kind == "interleave":
+            for c in p[1]:
+                self._attributes(c, required, out, seen)
+        elif kind == "choice":
+            for c in p[1]:
+                self._attributes(c, required and len(p[1]) == 1, out, seen)
+        elif kind in ("optional", "zeroOrMore"):
+            self._attributes(p[1], False, out, seen)
+        elif kind in ("oneOrMore", "mixed"):
+            self._attributes(p[1], required, out, seen)
+        elif kind == "ref" and (p[1], required) not in seen:
+            seen.add((p[1], required))
+            self._attributes(self.defines[p[1]], required, out, seen)
+
+    def attribute_allowed(self, element, attribute: str) -> bool:
+        ns, local = split_clark(attribute)
+        return any(contains(nc, ns, local) for nc, _, _ in self.attributes(element))
+
+    def missing_attributes(self, element, present) -> list[str]:
+        missing = []
+        for nc, _, required in self.attributes(element):
+            if required and nc[0] == "name" and clark(nc[1], nc[2]) not in present:
+                missing.append(nc[2] if not nc[1] else f"{_prefix(nc[1])}{nc[2]}")
+        return sorted(set(missing))
+
+    def describe_value(self, element, attribute: str) -> str | None:
+        ns, local = split_clark(attribute)
+        for nc, value, _ in self.attributes(element):
+            if contains(nc, ns, local):
+                return self.describe(value)
+        return None
+
+    def value_allowed(self, element, attribute: str, value: str) -> bool | None:
+        """Whether some pattern of ``attribute`` on ``element`` takes ``value`` (None: no such attribute).
+
+        libxml2 decides, on a one-attribute grammar made of that value pattern.
+        """
+        from lxml import etree
+
+        from tei_edition.parsing import parse_bytes
+        from tei_edition.rng import emit
+
+        ns, local = split_clark(attribute)
+        patterns = [v for nc, v, _ in self.attributes(element) if contains(nc, ns, local)]
+        if not patterns:
+            return None
+        for pattern in patterns:
+            check = self._value_checks.get(id(pattern))
+            if check is None:
+                start = ("element", ("name", "", "v"), ("attribute", ("name", "", "a"), pattern))
+                defines = {}
+                stack = [pattern]
+                while stack:
+                    p = stack.pop()
+                    if p[0] == "ref" and p[1] not in defines:
+                        defines[p[1]] = self.defines[p[1]]
+                        stack.append(defines[p[1]])
+                    elif p[0] in ("group", "interleave", "choice"):
+                        stack.extend(p[1])
+                    elif p[0] in ("optional", "zeroOrMore", "oneOrMore", "list", "mixed"):
+                        stack.append(p[1])
+                    elif p[0] == "data" and p[4] is not None:
+                        stack.append(p[4])
+                try:
+                    check = etree.RelaxNG(parse_bytes(emit.write(start, defines), "<value check>"))
+                except etree.LxmlError:
+                    return None
+                self._value_checks[id(pattern)] = check
+            probe = etree.Element("v")
+            probe.set("a", value)
+            if check.validate(probe.getroottree()):
+                return True
+        return False
+
+    def describe(self, p: tuple, depth: int = 0) -> str:
+        """Words for a value pattern: 'one of "a", "b" or a date'."""
+        values: list[str] = []
+        kinds: list[str] = []
+        self._values(p, values, kinds, set(), depth)
+        words = []
+        if values:
+            shown = ", ".join(f'"{v}"' for v in values[:12]) + (", ..." if len(values) > 12 else "")
+            words.append(f"one of {shown}" if len(values) > 1 else shown)
+        words.extend(dict.fromkeys(kinds))
+        if not words:
+            return "a valid value"
+        return " or ".join(words)
+
+    def _values(self, p, values, kinds, seen, depth) -> None:
+        kind = p[0]
+        if kind == "value":
+            values.append(p[4])
+        elif kind == "data":
+            kinds.append(_datatype_words(p))
+        elif kind == "text":
+            kinds.append("any text")
+        elif kind == "list":
+            inner_values: list = []
+            inner_kinds: list = []
+            self._values(p[1], inner_values, inner_kinds, seen, depth)
+            inner = " or ".join([", ".join(f'"{v}"' for v in inner_values)] * bool(inner_values) + inner_kinds)
+            kinds.append(f"a space-separated list of {inner or 'tokens'}")
+        elif kind in ("choice", "group", "interleave"):
+            for c in p[1]:
+                self._values(c, values, kinds, seen, depth)
+        elif kind in ("optional", "zeroOrMore", "oneOrMore"):
+            self._values(p[1], values, kinds, seen, depth)
+        elif kind == "ref" and p[1] not in seen:
+            seen.add(p[1])
+            self._values(self.defines[p[1]], values, kinds, seen, depth)
+
+
+_DATATYPE_WORDS = {
+    "date": "a date (YYYY-MM-DD)", "gYear": "a year (YYYY)", "gYearMonth": "a year and month (YYYY-MM)",
+    "gMonth": "a month (--MM)", "gDay": "a day (---DD)", "gMonthDay": "a month and day (--MM-DD)",
+    "time": "a time (hh:mm:ss)", "dateTime": "a date and time (YYYY-MM-DDThh:mm:ss)",
+    "duration": "a duration (e.g. P1Y2M)", "decimal": "a decimal number", "double": "a number",
+    "float": "a number", "integer": "an integer", "nonNegativeInteger": "a whole number (0 or more)",
+    "positiveInteger": "a whole number (1 or more)", "boolean": "true or false",
+    "anyURI": "a URI", "NCName": "a name without colons or spaces", "Name": "an XML name",
+    "ID": "an identifier (an XML name without colons)", "IDREF": "the xml:id of an element",
+    "IDREFS": "xml:ids of elements", "token": "a token", "NMTOKEN": "a name token (no spaces)",
+    "NMTOKENS": "name tokens", "language": "a language tag (e.g. en, de-AT)", "string": "text",
+    "QName": "a qualified name",
+}
+
+
+def _datatype_words(p) -> str:
+    _, library, type_, params, _ = p
+    words = _DATATYPE_WORDS.get(type_, f"a value of type {type_}") if library in (XSD, "") else f"a {type_}"
+    for name, value in params:
+        if name == "pattern":
+            words += f" matching {value}"
+        elif name in ("minInclusive", "minLength"):
+            words += f" (at least {value})"
+        elif name in ("maxInclusive", "maxLength"):
+            words += f" (at most {value})"
+    return words
+
+
+_PREFIXES = {"http://www.w3.org/XML/1998/namespace": "xml:", "http://www.w3.org/1999/xlink": "xlink:"}
+
+
+def _prefix(ns: str) -> str:
+    return _PREFIXES.get(ns, f"{{{ns}}}")
+
+
+def _display(nc: tuple) -> str:
+    kind = nc[0]
+    if kind == "name":
+        return nc[2]
+    if kind == "nsName":
+        return f"any element in namespace {nc[1]}"
+    if kind == "anyName":
+        return "any element"
+    return " or ".join(_display(c) for c in nc[1])
+
+
+def _choice(options: list) -> tuple:
+    members: list = []
+    for option in options:
+        for member in (option[1] if option[0] == "choice" else (option,)):
+            if member != NA and member not in members:
+                members.append(member)
+    if not members:
+        return NA
+    return members[0] if len(members) == 1 else ("choice", tuple(members))
+
+
+def _group(first: tuple, rest: tuple) -> tuple:
+    if first == NA or rest == NA:
+        return NA
+    if first == EMPTY:
+        return rest
+    if rest == EMPTY:
+        return first
+    return ("group", (first, rest))
+
+
+def _interleave(members: tuple) -> tuple:
+    if NA in members:
+        return NA
+    kept = tuple(m for m in members if m != EMPTY)
+    if not kept:
+        return EMPTY
+    return kept[0] if len(kept) == 1 else ("interleave", kept)

@@ -1,0 +1,460 @@
+"""libxml2's RELAX NG errors, in words an editor can act on.
+
+libxml2 reports one or more entries per problem (``Did not expect element
+opener there`` followed by ``Element div has extra content: opener``; a bad
+value followed by ``Element date failed to validate attributes``).
+:func:`problems` groups the entries of one validation by the element they are
+about, keeps one message per problem, and says where it is (which tag, which
+attribute, which text), so :mod:`tei_edition.relaxng` can place it the way
+Jing does.  The wording table is :data:`REWORDINGS`; the grammar
+(:mod:`~tei_edition.rng.expect`) fills in what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from tei_edition.rng.expect import NA, TEXT, Expectations
+from tei_edition.rng.prune import split_clark
+
+# libxml2 error type -> (pattern of its message, what the problem is).
+# ``where`` says which source position Jing reports: the start tag of the
+# element, its end tag (incomplete content), an attribute, or a text run.
+REWORDINGS: dict[str, tuple[str, str]] = {
+    "RELAXNG_ERR_ELEMWRONG": (r"Did not expect element (?P<name>\S+) there", "element <{name}> is not allowed here"),
+    "RELAXNG_ERR_EXTRACONTENT": (r"Element (?P<parent>\S+) has extra content: (?P<name>\S+)",
+                                 "element <{name}> is not allowed here"),
+    "RELAXNG_ERR_ELEMNAME": (r"Expecting element (?P<expected>\S+), got (?P<name>\S+)",
+                             "expected <{expected}> before <{name}>"),
+    "RELAXNG_ERR_NOELEM": (r"Expecting an element (?P<expected>\S*), got nothing", "<{element}> is incomplete"),
+    "RELAXNG_ERR_TEXTWRONG": (r"Did not expect text in element (?P<element>\S+) content", "text is not allowed in <{element}>"),
+    "RELAXNG_ERR_NOTELEM": (r"Expecting an element got text", "text is not allowed in <{element}>"),
+    "RELAXNG_ERR_INVALIDATTR": (r"Invalid attribute (?P<attribute>\S+) for element (?P<element>\S+)",
+                                "attribute @{attribute} is not allowed on <{element}>"),
+    "RELAXNG_ERR_ATTRVALID": (r"Element (?P<element>\S+) failed to validate attributes",
+                              "the attributes of <{element}> are not valid"),
+    "RELAXNG_ERR_CONTENTVALID": (r"Element (?P<element>\S+) failed to validate content", "the content of <{element}> is not valid"),
+    "RELAXNG_ERR_ELEMNONS": (r"Expecting a namespace for element (?P<element>\S+)",
+                             "element <{element}> has no namespace"),
+    "RELAXNG_ERR_ELEMWRONGNS": (r"Element (?P<element>\S+) has wrong namespace: expecting (?P<ns>\S+)",
+                                'element <{element}> is in the wrong namespace; expected xmlns="{ns}"'),
+    "RELAXNG_ERR_ELEMEXTRANS": (r"Expecting no namespace for element (?P<element>\S+)",
+                                "element <{element}> must not be in a namespace"),
+    "RELAXNG_ERR_ELEMNOTEMPTY": (r"Expecting element (?P<element>\S+) to be empty", "<{element}> must be empty"),
+    "RELAXNG_ERR_TYPEVAL": (r"Type (?P<type>\S+) doesn't allow value '(?P<value>.*)'", 'invalid value "{value}"'),
+    "RELAXNG_ERR_DATATYPE": (r"Error validating datatype (?P<type>\S+)", "the content of <{element}> is not a valid {type}"),
+    "RELAXNG_ERR_VALUE": (r"Error validating value ?(?P<value>.*)", "the content of <{element}> is not an allowed value"),
+    "RELAXNG_ERR_LIST": (r"Error validating list", "the content of <{element}> is not a valid list"),
+    "RELAXNG_ERR_LISTEXTRA": (r"Extra data in list: (?P<value>.*)", 'unexpected "{value}" in the list in <{element}>'),
+    "RELAXNG_ERR_DUPID": (r"ID (?P<value>\S+) redefined", 'duplicate ID "{value}"'),
+    "RELAXNG_ERR_INTERSEQ": (r"Invalid sequence in interleave", "the children of <{element}> are not in an allowed order"),
+    "RELAXNG_ERR_INTEREXTRA": (r"Extra element (?P<name>\S+) in interleave", "element <{name}> is not allowed here"),
+    "RELAXNG_ERR_EXTRADATA": (r"Extra data in the document", "unexpected content after the document element"),
+    "RELAXNG_ERR_LACKDATA": (r"Datatype element (?P<element>\S+) contains no data", "<{element}> must not be empty"),
+    "RELAXNG_ERR_DATAELEM": (r"Datatype element (?P<element>\S+) has child elements", "<{element}> must not have child elements"),
+    "RELAXNG_ERR_VALELEM": (r"Value element (?P<element>\S+) has child elements", "<{element}> must not have child elements"),
+    "RELAXNG_ERR_LISTELEM": (r"List element (?P<element>\S+) has child elements", "<{element}> must not have child elements"),
+}
+_COMPILED = {kind: re.compile(pattern) for kind, (pattern, _) in REWORDINGS.items()}
+
+# Entries that only repeat, for the same element, what a more precise entry says.
+_ECHOES = {"RELAXNG_ERR_CONTENTVALID", "RELAXNG_ERR_ATTRVALID", "RELAXNG_ERR_DATATYPE", "RELAXNG_ERR_VALUE",
+           "RELAXNG_ERR_LIST", "RELAXNG_ERR_EXTRACONTENT", "RELAXNG_ERR_INTERSEQ"}
+_ATTRIBUTE_KINDS = {"RELAXNG_ERR_INVALIDATTR", "RELAXNG_ERR_DUPID", "RELAXNG_ERR_ATTRVALID"}
+_LIST_LIMIT = 12
+
+
+@dataclass
+class Problem:
+    where: str           # "start" | "end" | "attribute" | "text"
+    element: object      # the lxml element the problem is about (None: unknown)
+    message: str
+    attribute: str | None = None   # qualified name as written, for "attribute"
+    line: int = 0                  # libxml2's line, when the element is unknown
+    echo: bool = False             # may only echo another problem at or after it (see problems())
+
+
+def locate(tree, path: str | None):
+    """The element libxml2's node path names (it writes ``*`` for namespaced names)."""
+    if not path:
+        return None
+    node = None
+    root = tree.getroot()
+    for step in path.split("/")[1:]:
+        match = re.fullmatch(r"([^\[]+)(?:\[(\d+)\])?", step)
+        if match is None:
+            return node
+        name, index = match.group(1), int(match.group(2) or 1)
+        if name.startswith(("@", "text()", "comment()", "processing-instruction")):
+            return node
+        candidates = [root] if node is None else [c for c in node if isinstance(c.tag, str)]
+        if name != "*":
+            prefix, _, local = name.rpartition(":")
+            candidates = [c for c in candidates
+                          if etree.QName(c).localname == local and (c.prefix or "") == prefix
+                          and (prefix or etree.QName(c).namespace is None or name == "*")]
+        if len(candidates) < index:
+            return node
+        node = candidates[index - 1]
+    return node
+
+
+def _qname(element) -> str:
+    return etree.QName(element).localname if element.prefix is None else f"{element.prefix}:{etree.QName(element).localname}"
+
+
+def _names(names: list[str]) -> str:
+    shown = [f"<{n}>" for n in names[:_LIST_LIMIT]]
+    if len(names) > _LIST_LIMIT:
+        return ", ".join(shown) + f" or one of {len(names) - _LIST_LIMIT} more"
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def _tokens(element, upto=None) -> list[str]:
+    """The children of ``element`` before ``upto`` as derivative tokens."""
+    tokens = []
+    if element.text and element.text.strip():
+        tokens.append(TEXT)
+    for child in element:
+        if child is upto:
+            break
+        if isinstance(child.tag, str):
+            tokens.append(child.tag)
+        if child.tail and child.tail.strip():
+            tokens.append(TEXT)
+    return tokens
+
+
+def first_text(element) -> tuple[object, str] | None:
+    """(node whose text or tail it is, the text) of the first non-blank text directly in ``element``."""
+    if element.text and element.text.strip():
+        return element, element.text
+    for child in element:
+        if child.tail and child.tail.strip():
+            return child, child.tail
+    return None
+
+
+class Wording:
+    def __init__(self, expectations: Expectations | None):
+        self.expect = expectations
+
+    # -- elements ----------------------------------------------------------
+    def not_allowed(self, child) -> str:
+        name = _qname(child)
+        parent = child.getparent()
+        expect = self.expect
+        if expect is not None and not expect.defines_element(child.tag):
+            ns, local = split_clark(child.tag)
+            namespaces = expect.namespaces_of(local)
+            if namespaces and ns not in namespaces:
+                where = f'namespace "{ns}"' if ns else "no namespace"
+                return (f'element <{name}> is in {where}, but the schema has <{local}> only in '
+                        + " or ".join(f'"{n}"' if n else "no namespace" for n in namespaces))
+            return f"element <{name}> is not allowed anywhere: the schema does not define it"
+        hint = ""
+        if expect is not None:
+            ns, local = split_clark(child.tag)
+            namespaces = expect.namespaces_of(local)
+            if namespaces and ns not in namespaces:
+                where = f'namespace "{ns}"' if ns else "no namespace"
+                hint = (f" (it is in {where}; the schema has <{local}> in "
+                        + " or ".join(f'"{n}"' if n else "no namespace" for n in namespaces) + ")")
+        if parent is None:
+            return f"element <{name}> is not allowed as the document element{hint}"
+        if hint:
+            return f"element <{name}> is not allowed in <{_qname(parent)}>{hint}"
+        parent_name = _qname(parent)
+        context = f"in <{parent_name}>"
+        before = child.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        if before is not None:
+            context += f" after <{_qname(before)}>"
+        if expect is not None:
+            state = expect.after(parent, _tokens(parent, child))
+            if state != NA:
+                names, text, may_end = expect.next_names(state)
+                if names and len(names) <= _LIST_LIMIT:
+                    missing = expect.missing_before(state, child.tag)
+                    if missing:
+                        return f"expected {_names(missing)} before <{name}>"
+                    also = f" or the end of <{parent_name}>" if may_end else ""
+                    return f"element <{name}> is not allowed {context}; expected {_names(names)}{also}"
+                if not names:
+                    rest = "only text" if text else "nothing more"
+                    return f"element <{name}> is not allowed {context}; <{parent_name}> takes {rest} here"
+        return f"element <{name}> is not allowed {context}"
+
+    def incomplete(self, element) -> str:
+        name = _qname(element)
+        if self.expect is not None:
+            state = self.expect.after(element, _tokens(element))
+            if state != NA:
+                names, text, _ = self.expect.next_names(state)
+                if names:
+                    more = "a child element is" if len(element) else "child elements are"
+                    return f"<{name}> is incomplete: {more} missing; expected {_names(names)}"
+                if text:
+                    return f"<{name}> is incomplete: text is missing"
+        return f"<{name}> is incomplete: a required child element is missing"
+
+    def text(self, element) -> str:
+        found = first_text(element)
+        snippet = f' "{_snippet(found[1])}"' if found else ""
+        return f"text{snippet} is not allowed in <{_qname(element)}>"
+
+    def namespace(self, element, kind: str, fields: dict) -> str:
+        name = _qname(element)
+        local = etree.QName(element).localname
+        namespaces = self.expect.namespaces_of(local) if self.expect is not None else []
+        if kind == "RELAXNG_ERR_ELEMEXTRANS" or namespaces == [""]:
+            return f"element <{name}> must not be in a namespace"
+        target = fields.get("ns") or (namespaces[0] if len(namespaces) == 1 else None)
+        if kind == "RELAXNG_ERR_ELEMNONS":
+            return f'element <{name}> has no namespace; expected xmlns="{target}"' if target else \
+                f"element <{name}> has no namespace"
+        return f'element <{name}> is in namespace "{etree.QName(element).namespace}"; expected xmlns="{target}"'
+
+    # -- attributes --------------------------------------------------------
+    def attribute(self, element, local: str, ids: dict) -> tuple[str, str | None]:
+        """(message, attribute as written) for libxml2's "Invalid attribute"."""
+        name = _qname(element)
+        key = next((k for k in element.keys() if etree.QName(k).localname == local), None)
+        if key is None:
+            return f"attribute @{local} is not valid on <{name}>", None
+        written = _written(element, key)
+        value = element.get(key)
+        expect = self.expect
+        if expect is not None and not expect.attribute_allowed(element, key):
+            return f"attribute @{written} is not allowed on <{name}>", written
+        first = ids.get(value)
+        if first is not None and first is not element and _is_id(expect, element, key):
+            return f'duplicate ID "{value}" in @{written} (first on line {first.sourceline})', written
+        wanted = expect.describe_value(element, key) if expect is not None else None
+        suffix = f"; expected {wanted}" if wanted else ""
+        return f'invalid value "{_snippet(value)}" for @{written} on <{name}>{suffix}', written
+
+    def bad_value(self, element, value: str) -> tuple[str, str | None]:
+        for key, actual in element.items():
+            if actual == value:
+                return self.attribute(element, etree.QName(key).localname, {})
+        return f'invalid value "{_snippet(value)}" in the attributes of <{_qname(element)}>', None
+
+    def attributes(self, element) -> tuple[str, str | None]:
+        """For libxml2's bare "failed to validate attributes": find which attribute, and why."""
+        if self.expect is not None:
+            for key, value in element.items():
+                if self.expect.value_allowed(element, key, value) is False:
+                    return self.attribute(element, etree.QName(key).localname, {})
+            for key in element.keys():
+                if not self.expect.attribute_allowed(element, key):
+                    return self.attribute(element, etree.QName(key).localname, {})
+            missing = self.expect.missing_attributes(element, set(element.keys()))
+            if missing:
+                what = "attribute" if len(missing) == 1 else "attributes"
+                return f"<{_qname(element)}> lacks required {what} " + ", ".join(f"@{m}" for m in missing), None
+        return f"the attributes of <{_qname(element)}> are not valid", None
+
+
+def _written(element, key: str) -> str:
+    qname = etree.QName(key)
+    if qname.namespace is None:
+        return qname.localname
+    if qname.namespace == "http://www.w3.org/XML/1998/namespace":
+        return f"xml:{qname.localname}"
+    for prefix, uri in (element.nsmap or {}).items():
+        if uri == qname.namespace and prefix:
+            return f"{prefix}:{qname.localname}"
+    return qname.localname
+
+
+def _is_id(expect, element, key) -> bool:
+    if key == "{http://www.w3.org/XML/1998/namespace}id":
+        return True
+    if expect is None:
+        return False
+    described = expect.describe_value(element, key) or ""
+    return described.startswith("an identifier")
+
+
+def problems(entries, tree, expectations: Expectations | None) -> list[Problem]:
+    """One :class:`Problem` per problem libxml2 found, in the order it found them."""
+    wording = Wording(expectations)
+    grouped: dict[int, list] = {}
+    elements: dict[int, object] = {}
+    order: list[int] = []
+    for entry in entries:
+        element = locate(tree, entry.path)
+        key = id(element) if element is not None else -entry.line - 1
+        if key not in grouped:
+            grouped[key] = []
+            elements[key] = element
+            order.append(key)
+        grouped[key].append(entry)
+
+    ids: dict | None = None
+    found: list[Problem] = []
+    for key in order:
+        element = elements[key]
+        entries_here = grouped[key]
+        kinds = {e.type_name for e in entries_here}
+        if element is None:
+            for entry in entries_here:
+                if entry.type_name not in _ECHOES or kinds <= _ECHOES:
+                    found.append(Problem("start", None, _plain(entry), line=entry.line))
+                    break
+            continue
+        # attributes
+        attribute_problems = []
+        for entry in entries_here:
+            kind, fields = entry.type_name, _fields(entry)
+            if kind == "RELAXNG_ERR_INVALIDATTR":
+                if ids is None:
+                    ids = _ids(tree)
+                message, written = wording.attribute(element, fields.get("attribute", ""), ids)
+                attribute_problems.append(Problem("attribute", element, message, written))
+            elif kind == "RELAXNG_ERR_DUPID":
+                if ids is None:
+                    ids = _ids(tree)
+                value = fields.get("value", "")
+                first = ids.get(value)
+                where = f" (first on line {first.sourceline})" if first is not None and first is not element else ""
+                written = next((_written(element, k) for k, v in element.items() if v == value), None)
+                attribute_problems.append(Problem("attribute", element, f'duplicate ID "{value}"{where}', written))
+            elif kind == "RELAXNG_ERR_TYPEVAL" and "RELAXNG_ERR_ATTRVALID" in kinds:
+                message, written = wording.bad_value(element, fields.get("value", ""))
+                attribute_problems.append(Problem("attribute", element, message, written))
+        if not attribute_problems and "RELAXNG_ERR_ATTRVALID" in kinds:
+            message, written = wording.attributes(element)
+            attribute_problems.append(Problem("attribute", element, message, written))
+        found.extend(_unique(attribute_problems))
+        # content
+        content = [e for e in entries_here if e.type_name not in _ATTRIBUTE_KINDS
+                   and not (e.type_name == "RELAXNG_ERR_TYPEVAL" and "RELAXNG_ERR_ATTRVALID" in kinds)]
+        precise = [e for e in content if e.type_name not in _ECHOES]
+        if precise:
+            entry = precise[0]
+        elif content and not attribute_problems and not _has_problem_inside(element, elements):
+            entry = content[0]
+        else:
+            continue
+        found.append(_content_problem(entry, element, wording, {e.type_name for e in content}))
+    return [problem for problem in found if not (problem.echo and _later_problem(problem, found))]
+
+
+def _later_problem(echo: Problem, found: list[Problem]) -> bool:
+    """Whether another problem lies in ``echo``'s element or in the siblings after it."""
+    element = echo.element
+    parent = element.getparent()
+    for problem in found:
+        other = problem.element
+        if problem is echo or other is None:
+            continue
+        if other is element:
+            return True
+        for ancestor in other.iterancestors():
+            if ancestor is element:
+                return True
+            if ancestor is parent:
+                break
+        if other.getparent() is parent or any(a is parent for a in other.iterancestors()):
+            # in the same parent: does it come after the echo?
+            step = other
+            while step.getparent() is not parent:
+                step = step.getparent()
+            sibling = element.getnext()
+            while sibling is not None:
+                if sibling is step:
+                    return True
+                sibling = sibling.getnext()
+    return False
+
+
+def _content_problem(entry, element, wording: Wording, kinds: set) -> Problem:
+    kind, fields = entry.type_name, _fields(entry)
+    if kind in ("RELAXNG_ERR_ELEMWRONG", "RELAXNG_ERR_EXTRACONTENT", "RELAXNG_ERR_INTEREXTRA", "RELAXNG_ERR_ELEMNAME"):
+        # Without a "Did not expect" for the same element, "extra content" comes
+        # from libxml2's backtracking (content it cannot compile, e.g. with
+        # wildcards): it can name where matching stopped, before the real problem.
+        echo = kind == "RELAXNG_ERR_EXTRACONTENT" and "RELAXNG_ERR_ELEMWRONG" not in kinds
+        return Problem("start", element, wording.not_allowed(element), echo=echo)
+    if kind == "RELAXNG_ERR_NOELEM":
+        return Problem("end", element, wording.incomplete(element))
+    if kind in ("RELAXNG_ERR_TEXTWRONG", "RELAXNG_ERR_NOTELEM"):
+        return Problem("text", element, wording.text(element))
+    if kind in ("RELAXNG_ERR_ELEMNONS", "RELAXNG_ERR_ELEMWRONGNS", "RELAXNG_ERR_ELEMEXTRANS"):
+        return Problem("start", element, wording.namespace(element, kind, fields))
+    name = _qname(element)
+    if kind == "RELAXNG_ERR_TYPEVAL" or kinds & {"RELAXNG_ERR_DATATYPE", "RELAXNG_ERR_VALUE", "RELAXNG_ERR_LIST"}:
+        value = (element.text or "").strip()
+        wanted = None
+        if wording.expect is not None:
+            patterns = wording.expect.patterns_at(element)
+            wanted = wording.expect.describe(patterns[0][2]) if patterns else None
+        suffix = f"; expected {wanted}" if wanted else ""
+        return Problem("end", element, f'invalid content "{_snippet(value)}" in <{name}>{suffix}')
+    fields.setdefault("element", name)
+    return Problem("end" if kind == "RELAXNG_ERR_CONTENTVALID" else "start", element, _format(kind, fields))
+
+
+def _has_problem_inside(element, elements: dict) -> bool:
+    for other in elements.values():
+        if other is not None and other is not element:
+            for ancestor in other.iterancestors():
+                if ancestor is element:
+                    return True
+    return False
+
+
+def _unique(problems_here: list[Problem]) -> list[Problem]:
+    seen = set()
+    kept = []
+    for problem in problems_here:
+        if (problem.message, problem.attribute) not in seen:
+            seen.add((problem.message, problem.attribute))
+            kept.append(problem)
+    return kept
+
+
+def _fields(entry) -> dict:
+    pattern = _COMPILED.get(entry.type_name)
+    match = pattern.match(entry.message.strip()) if pattern is not None else None
+    return {k: v for k, v in match.groupdict().items() if v is not None} if match else {}
+
+
+def _format(kind: str, fields: dict) -> str:
+    template = REWORDINGS.get(kind, (None, "{message}"))[1]
+    try:
+        return template.format(**fields)
+    except KeyError:
+        return fields.get("message", "invalid")
+
+
+def _plain(entry) -> str:
+    fields = _fields(entry)
+    fields.setdefault("element", "?")
+    if entry.type_name in REWORDINGS:
+        return _format(entry.type_name, fields)
+    return entry.message.strip()
+
+
+def _ids(tree) -> dict:
+    """xml:id value -> first element carrying it (for "duplicate ID" messages)."""
+    ids: dict = {}
+    for element in tree.getroot().iter():
+        if isinstance(element.tag, str):
+            for key, value in element.items():
+                if key == "{http://www.w3.org/XML/1998/namespace}id" or key == "id":
+                    ids.setdefault(value, element)
+    return ids
