@@ -1,0 +1,657 @@
+"""RELAX NG validation with Jing's verdicts, at the speed of a small grammar.
+
+libxml2 (through lxml) validates fast but compiles the whole of tei_all in
+5-14 s.  Most of that grammar can never match a given set of documents, so
+this module hands libxml2 only the part that can.  The steps, from
+:meth:`RelaxNG.load` to :meth:`RelaxNG.validate`:
+
+1. **Load** (:mod:`~tei_edition.rng.simplify`).  Read the schema, its
+   includes and external references through :mod:`tei_edition.parsing`, and
+   simplify it into one flat grammar of tuples.  Done once per process per
+   file (path, size, mtime), and kept on disk by the schema's SHA-256
+   (:mod:`~tei_edition.rng.store`), so a later run only unmarshals it.
+2. **Vocabulary** (:mod:`~tei_edition.rng.vocabulary`).  For the documents at
+   hand: each element name with the names of its children and attributes.
+3. **Prune** (:mod:`~tei_edition.rng.prune`).  Rewrite the grammar for that
+   vocabulary; every rewrite is verdict-preserving for documents made of those
+   names (the argument is in that module).  Write it as RELAX NG XML
+   (:mod:`~tei_edition.rng.emit`); kept on disk by (schema, vocabulary).
+4. **Compile**.  libxml2 compiles the small grammar (about 10 ms for tei_all
+   and a corpus of 113 editions).  A compiled grammar serves every document
+   whose vocabulary it covers; :meth:`RelaxNG.prepare` compiles once for the
+   union of many documents.
+5. **Validate**.  libxml2 validates; for an invalid document its errors become
+   :class:`~tei_edition.diagnostics.Diagnostic` s: the element comes from
+   libxml2's node path, the line is where Jing reports the problem and the
+   column that of the tag, attribute or text to fix
+   (:mod:`~tei_edition.rng.positions`); the words come from
+   :mod:`~tei_edition.rng.messages`, with what the grammar expected there
+   (:mod:`~tei_edition.rng.expect`).
+
+:meth:`RelaxNG.validate_files` runs steps 2-5 for many files on all cores
+(``fork``), each worker with the grammar for its share of the files.
+
+:class:`XSD` offers the same ``load``/``validate`` for W3C XML Schema (lxml's
+XMLSchema, no pruning needed).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from lxml import etree
+
+from tei_edition.diagnostics import Diagnostic, Severity
+from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
+from tei_edition.parsing import parse_bytes, parse_file
+from tei_edition.rng.store import Store, default_folder
+from tei_edition.rng.vocabulary import Vocabulary
+
+# simplify, prune, emit, expect, messages and positions are imported where
+# they are needed: a run whose pruned grammar is cached and whose documents
+# are valid never needs them, and importing costs more than that run's
+# validation.
+
+__all__ = ["RelaxNG", "XSD", "load_schema"]
+
+RULE = "relaxng"
+SCHEMATRON_NAMESPACES = ("http://purl.oclc.org/dsdl/schematron", "http://www.ascc.net/xml/schematron")
+_ISO_SCHEMATRON = SCHEMATRON_NAMESPACES[0]
+
+_LOADED: dict[tuple, "RelaxNG"] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+@contextmanager
+def _no_gc():
+    """Pause the cycle collector while building many tuples (it would rescan the grammar each time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _stat(path: Path):
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputProblem(f"{path}: schema not found") from None
+    except OSError as error:
+        raise InputProblem(f"{path}: cannot read the schema: {error.strerror or error}") from None
+    if not path.is_file():
+        raise InputProblem(f"{path}: the schema is not a file")
+    return stat
+
+
+class _Compiled:
+    """One libxml2 grammar and the lock that keeps its error log to one caller."""
+
+    def __init__(self, vocabulary: Vocabulary, schema: etree.RelaxNG):
+        self.vocabulary = vocabulary
+        self.schema = schema
+        self.lock = threading.Lock()
+
+
+class RelaxNG:
+    """A RELAX NG schema (XML syntax).  Use :meth:`load`; see the module text."""
+
+    def __init__(self, path: Path, store: Store):
+        self.path = path
+        self._store = store
+        self._grammar: simplify.Grammar | None = None
+        self._grammar_key = ""
+        self._expectations: Expectations | None = None
+        self._compiled: list[_Compiled] = []
+        self._prepared: Vocabulary | None = None
+        self._lock = threading.RLock()
+        self._schematron: etree._Element | None = None
+        self._schematron_read = False
+
+    # -- loading -------------------------------------------------------------
+    @classmethod
+    def load(cls, path, *, cache: bool = True) -> "RelaxNG":
+        """The schema at ``path``, simplified; raise InputProblem if it is missing or not RELAX NG.
+
+        Repeated loads of an unchanged file in one process return the same
+        object (with the grammars it has compiled).  ``cache=False`` neither
+        reads nor writes the on-disk cache.
+        """
+        path = Path(path).absolute()
+        stat = _stat(path)
+        key = (str(path), stat.st_size, stat.st_mtime_ns, bool(cache))
+        with _LOADED_LOCK:
+            found = _LOADED.get(key)
+            if found is None:
+                found = cls(path, Store(default_folder() if cache else None))
+                found._read()
+                _LOADED[key] = found
+            return found
+
+    def _read(self) -> None:
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:
+            raise InputProblem(f"{self.path}: cannot read the schema: {error.strerror or error}") from None
+        self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
+        stored = self._store.get("grammar", self._grammar_key)
+        if stored is not None and _files_unchanged(stored[0]):
+            self._stored = stored  # unmarshalled into a Grammar only when pruning needs it
+            return
+        self._stored = None
+        from tei_edition.rng import simplify
+
+        with _no_gc():
+            try:
+                root = parse_bytes(data, self.path).getroot()
+            except XMLProblem as problem:
+                hint = " (RELAX NG compact syntax is not supported: convert it to .rng with trang)" \
+                    if self.path.suffix == ".rnc" else ""
+                raise InputProblem(f"{problem}{hint}") from None
+            self._grammar = simplify.read_root(root)
+        files = [(name, *_signature(name)) for name in self._grammar.files]
+        self._store.put("grammar", self._grammar_key, (files, self._grammar.start, self._grammar.defines))
+
+    @property
+    def grammar(self) -> simplify.Grammar:
+        if self._grammar is None:
+            from tei_edition.rng import simplify
+
+            with self._lock, _no_gc():
+                if self._grammar is None:
+                    files, start, defines = self._stored
+                    self._grammar = simplify.Grammar(start, defines, tuple(f[0] for f in files))
+        return self._grammar
+
+    @property
+    def expectations(self) -> Expectations:
+        if self._expectations is None:
+            from tei_edition.rng.expect import Expectations
+
+            self._expectations = Expectations(self.grammar)
+        return self._expectations
+
+    @property
+    def embedded_schematron(self) -> etree._Element | None:
+        """The Schematron embedded in the schema, as one ``sch:schema`` element, or None.
+
+        ODD-generated schemas carry ``sch:ns``, ``sch:pattern`` and bare
+        ``sch:rule`` elements (ISO or the older ascc.net namespace) among their
+        patterns.  They are copied in document order into a fresh
+        ``<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron">``:
+        first every ``ns``, then every ``let``, then the patterns (a bare rule
+        gets a ``pattern`` of its own).  Only the main schema file is read.
+        """
+        if not self._schematron_read:
+            self._schematron = _embedded_schematron(self.path)
+            self._schematron_read = True
+        return self._schematron
+
+    # -- compiling -------------------------------------------------------------
+    def prepare(self, documents) -> None:
+        """Compile once for everything in ``documents`` (trees or vocabularies) before validating them."""
+        vocabularies = [d if isinstance(d, Vocabulary) else Vocabulary.of(d) for d in documents]
+        if not vocabularies:
+            return
+        wanted = vocabularies[0].union(*vocabularies[1:])
+        self._prepared = wanted if self._prepared is None else self._prepared.union(wanted)
+        self._compiled_for(self._prepared)
+
+    def _compiled_for(self, vocabulary: Vocabulary) -> _Compiled:
+        with self._lock:
+            for compiled in reversed(self._compiled):
+                if compiled.vocabulary.covers(vocabulary):
+                    return compiled
+            # grow rather than multiply: the next document most likely shares most names
+            if self._prepared is not None:
+                vocabulary = self._prepared.union(vocabulary)
+            elif self._compiled:
+                vocabulary = self._compiled[-1].vocabulary.union(vocabulary)
+            compiled = _Compiled(vocabulary, self._compile(vocabulary))
+            self._compiled.append(compiled)
+            del self._compiled[:-4]
+            return compiled
+
+    def pruned(self, vocabulary: Vocabulary) -> bytes:
+        """The grammar cut down to ``vocabulary``, as RELAX NG XML."""
+        key = hashlib.sha256(f"{self._grammar_key}:{vocabulary.key()}".encode()).hexdigest()
+        data = self._store.get_bytes("pruned", key)
+        if data is None:
+            from tei_edition.rng import emit, prune
+
+            with _no_gc():
+                start, defines = prune.prune(self.grammar, vocabulary)
+                data = emit.write(start, defines)
+            self._store.put_bytes("pruned", key, data)
+        return data
+
+    def _compile(self, vocabulary: Vocabulary) -> etree.RelaxNG:
+        data = self.pruned(vocabulary)
+        try:
+            return etree.RelaxNG(parse_bytes(data, "<pruned grammar>"))
+        except etree.RelaxNGParseError as error:
+            raise InputProblem(f"{self.path}: libxml2 cannot use this schema: "
+                                         f"{_first_line(error)}") from None
+
+    # -- validating --------------------------------------------------------------
+    def validate(self, tree, *, source: bytes | None = None) -> list[Diagnostic]:
+        """The RELAX NG errors of ``tree``, sorted by position (empty when valid).
+
+        ``source`` is the file's bytes, for columns; without it the file named
+        by ``tree.docinfo.URL`` is read when an error needs a position.
+        """
+        if not hasattr(tree, "getroot"):
+            tree = tree.getroottree()
+        return self._validate(self._compiled_for(Vocabulary.of(tree)), tree, source)
+
+    def _validate(self, compiled: _Compiled, tree, source) -> list[Diagnostic]:
+        with compiled.lock:
+            if compiled.schema.validate(tree):
+                return []
+            entries = list(compiled.schema.error_log)
+        return self._diagnostics(entries, tree, source)
+
+    def _diagnostics(self, entries, tree, source) -> list[Diagnostic]:
+        from tei_edition.rng import messages
+
+        problems = messages.problems(entries, tree, self.expectations)
+        where = _Placer(tree, source)
+        found = {where.place(problem) for problem in problems}
+        return sorted(found)
+
+    def validate_files(self, paths, *, jobs: int | None = None) -> dict[str, list[Diagnostic]]:
+        """Parse and validate many files, on ``jobs`` processes (default: the usable cores).
+
+        Returns path -> diagnostics (empty when valid).  A file that cannot be
+        read or is not well-formed gets one diagnostic (rule ``io`` or the
+        parser's rule) and the others are still validated.
+        """
+        paths = [str(p) for p in paths]
+        jobs = _jobs(jobs, paths)
+        if jobs <= 1:
+            return self._validate_chunk(paths)
+        chunks = _chunks(paths, jobs)
+        return _in_workers(self._validate_chunk, chunks)
+
+    def prepare_files(self, paths) -> None:
+        """:meth:`prepare` for files not parsed yet: their names are remembered by content on disk,
+        so on a later run this costs reading and hashing the files."""
+        sources = {}
+        for path in map(str, paths):
+            try:
+                sources[path] = Path(path).read_bytes()
+            except OSError:
+                continue
+        union = self._vocabulary_of(sources, {}, {})
+        if union is not None:
+            self.prepare([union])
+
+    def _vocabulary_of(self, sources: dict, results: dict, trees: dict) -> Vocabulary | None:
+        """The union vocabulary of ``sources`` (path -> bytes): from the disk cache, or by parsing.
+
+        Trees parsed on the way are left in ``trees``; files that do not parse
+        get their diagnostic in ``results``.
+        """
+        digests = sorted(hashlib.sha1(data).digest() for data in sources.values())
+        key = hashlib.sha256(b"".join(digests)).hexdigest()
+        stored = self._store.get("vocabulary", key)
+        if stored is not None:
+            return Vocabulary.from_data(stored)
+        vocabularies = []
+        for path, data in sources.items():
+            tree = self._parse(path, data, results)
+            if tree is not None:
+                trees[path] = tree
+                vocabularies.append(Vocabulary.of(tree))
+        if not vocabularies:
+            return None
+        union = vocabularies[0].union(*vocabularies[1:])
+        self._store.put("vocabulary", key, union.to_data())
+        return union
+
+    def _validate_chunk(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
+        results: dict[str, list[Diagnostic]] = {}
+        sources: dict[str, bytes] = {}
+        for path in paths:
+            try:
+                sources[path] = Path(path).read_bytes()
+            except OSError as error:
+                results[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
+        trees: dict = {}
+        union = self._vocabulary_of(sources, results, trees)
+        # the union covers every document of the chunk: no need to look at each one's names
+        compiled = self._compiled_for(union) if union is not None else None
+        for path in paths:
+            if path in results:
+                continue
+            tree = trees.pop(path, None) or self._parse(path, sources[path], results)
+            if tree is not None:
+                results[path] = self._validate(compiled, tree, sources[path])
+        return {path: results[path] for path in paths}
+
+    @staticmethod
+    def _parse(path, data, results):
+        try:
+            return parse_bytes(data, path)
+        except XMLProblem as problem:
+            results[path] = [Diagnostic(problem.line, problem.column, Severity.ERROR, problem.message, problem.rule)]
+        except TeiEditionError as problem:
+            results[path] = [Diagnostic(1, 1, Severity.ERROR, problem.message, "io")]
+        return None
+
+
+class _Placer:
+    """Turns a :class:`~tei_edition.rng.messages.Problem` into a positioned Diagnostic."""
+
+    def __init__(self, tree, source: bytes | None, rule: str = RULE):
+        self.tree = tree
+        self.source = source
+        self.rule = rule
+        self._map: positions.SourceMap | None = None
+        self._map_read = False
+
+    @property
+    def map(self) -> positions.SourceMap | None:
+        if not self._map_read:
+            self._map_read = True
+            data = self.source
+            url = self.tree.docinfo.URL
+            if data is None and url:
+                try:
+                    data = Path(url).read_bytes()
+                except OSError:
+                    data = None
+            if data is not None:
+                from tei_edition.rng import positions
+
+                source_map = positions.SourceMap(positions.decode(data, self.tree.docinfo.encoding))
+                # entity expansion can add elements the text does not show: then no map
+                if len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)")):
+                    self._map = source_map
+        return self._map
+
+    def place(self, problem: messages.Problem) -> Diagnostic:
+        from tei_edition.rng import messages, positions
+
+        element = problem.element
+        line, column = problem.line or 1, 1
+        if element is not None:
+            line, column = element.sourceline or 1, 1
+            source_map = self.map
+            if source_map is not None:
+                index = _index(element)
+                if problem.where == "end":
+                    line, column = source_map.end_tag(index)
+                elif problem.where == "attribute" and problem.attribute:
+                    line, column = source_map.attribute(index, problem.attribute)
+                elif problem.where == "text":
+                    line, column = self._text(source_map, element, index)
+                else:
+                    line, column = source_map.start_tag(index)
+            elif problem.where != "text":
+                found = positions.find_start_tag(_line_text(self.tree, line), messages._qname(element))
+                column = found or 1
+        return Diagnostic(line, column, Severity.ERROR, problem.message, self.rule)
+
+    @staticmethod
+    def _text(source_map: positions.SourceMap, element, index: int) -> tuple[int, int]:
+        from tei_edition.rng import messages
+
+        found = messages.first_text(element)
+        begin = source_map.starts[index][1]
+        limit = source_map.ends[index][0] if source_map.ends[index] != source_map.starts[index] else begin
+        if found is not None and found[0] is not element:
+            node = found[0]
+            previous = node if isinstance(node.tag, str) else node.getprevious()
+            while previous is not None and not isinstance(previous.tag, str):
+                previous = previous.getprevious()
+            if previous is not None:
+                begin = source_map.ends[_index(previous)][1]
+            following = node.getnext()
+            while following is not None and not isinstance(following.tag, str):
+                following = following.getnext()
+            if following is not None:
+                limit = source_map.starts[_index(following)][0]
+        run = source_map.text_after(begin, limit)
+        if run is None:
+            return source_map.start_tag(index)
+        text_start, run_end = run
+        jing_line = source_map.position(run_end)[0]
+        return source_map._on_line(text_start, jing_line)
+
+
+def _index(element) -> int:
+    """The element's position among all elements, in document order."""
+    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
+
+
+def _line_text(tree, line: int) -> str:
+    url = tree.docinfo.URL
+    try:
+        with open(url, "rb") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.decode("utf-8", "replace")
+    except (OSError, TypeError):
+        pass
+    return ""
+
+
+def _files_unchanged(files) -> bool:
+    for name, size, mtime in files:
+        if _signature(name) != (size, mtime):
+            return False
+    return True
+
+
+def _signature(name: str) -> tuple[int, int]:
+    try:
+        stat = os.stat(name)
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else "invalid schema"
+
+
+def _embedded_schematron(path: Path) -> etree._Element | None:
+    try:
+        root = parse_file(path).getroot()
+    except TeiEditionError:
+        return None
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        namespace = etree.QName(element).namespace
+        parent = element.getparent()
+        if namespace in SCHEMATRON_NAMESPACES and (parent is None or etree.QName(parent).namespace not in SCHEMATRON_NAMESPACES):
+            found.append(element)
+    if not found:
+        return None
+    schema = etree.Element(f"{{{_ISO_SCHEMATRON}}}schema", nsmap={"sch": _ISO_SCHEMATRON})
+    order = {"ns": 0, "let": 1}
+    for element in sorted(found, key=lambda e: order.get(etree.QName(e).localname, 2)):
+        copy = _to_iso(element)
+        if etree.QName(copy).localname in ("rule", "assert", "report"):
+            pattern = etree.SubElement(schema, f"{{{_ISO_SCHEMATRON}}}pattern")
+            if etree.QName(copy).localname != "rule":
+                rule = etree.SubElement(pattern, f"{{{_ISO_SCHEMATRON}}}rule", context=_context(element))
+                rule.append(copy)
+            else:
+                pattern.append(copy)
+        else:
+            schema.append(copy)
+    return schema
+
+
+def _to_iso(element):
+    """A copy of ``element`` (without its tail), with old-style Schematron moved to ISO."""
+    from copy import deepcopy
+
+    duplicate = deepcopy(element)
+    duplicate.tail = None
+    for node in duplicate.iter():
+        if isinstance(node.tag, str) and etree.QName(node).namespace == SCHEMATRON_NAMESPACES[1]:
+            node.tag = f"{{{_ISO_SCHEMATRON}}}{etree.QName(node).localname}"
+    return duplicate
+
+
+def _context(element) -> str:
+    """For an assert/report straight under an RNG element: the element it belongs to."""
+    for ancestor in element.iterancestors():
+        if etree.QName(ancestor).localname == "element" and ancestor.get("name"):
+            return ancestor.get("name")
+    return "*"
+
+
+# -- several processes ---------------------------------------------------------
+def _jobs(jobs: int | None, paths: list) -> int:
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:
+            jobs = os.cpu_count() or 1
+        jobs = min(jobs, max(1, len(paths) // 8))  # a worker costs a fork and a compile
+    return max(1, min(jobs, len(paths)))
+
+
+def _chunks(paths: list[str], jobs: int) -> list[list[str]]:
+    """Contiguous shares of about equal size in bytes."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(os.path.getsize(path))
+        except OSError:
+            sizes.append(0)
+    total = sum(sizes) or 1
+    chunks: list[list[str]] = [[] for _ in range(jobs)]
+    running = 0
+    for path, size in zip(paths, sizes):
+        share = min(jobs - 1, int(running * jobs / total))
+        chunks[share].append(path)
+        running += size
+    return [chunk for chunk in chunks if chunk]
+
+
+def _in_workers(work, chunks: list[list[str]]) -> dict:
+    """Run ``work(chunk)`` for the first chunk here and for the others in forked children."""
+    import pickle
+
+    children = []
+    for chunk in chunks[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read_end)
+            try:
+                payload = pickle.dumps(("ok", work(chunk)))
+            except BaseException as error:  # noqa: BLE001 - reported to the parent, which redoes the chunk
+                payload = pickle.dumps(("failed", repr(error)))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            os._exit(0)
+        os.close(write_end)
+        children.append((pid, read_end, chunk))
+    results = work(chunks[0])
+    for pid, read_end, chunk in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            status, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a child that died: do its share here
+            status, value = "failed", None
+        results.update(value if status == "ok" else work(chunk))
+    return results
+
+
+# -- W3C XML Schema -------------------------------------------------------------
+class XSD:
+    """A W3C XML Schema behind the same interface (lxml's XMLSchema, compiled once per process)."""
+
+    _loaded: dict[tuple, "XSD"] = {}
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            tree = parse_file(path)
+        except TeiEditionError as problem:
+            raise InputProblem(f"{path}: cannot read the schema: {problem}") from None
+        try:
+            self.schema = etree.XMLSchema(tree)
+        except etree.XMLSchemaParseError as error:
+            raise InputProblem(f"{path}: not a usable XML Schema: {_first_line(error)}") from None
+        self._lock = threading.Lock()
+
+    embedded_schematron = None
+
+    @classmethod
+    def load(cls, path, **_ignored) -> "XSD":
+        path = Path(path).absolute()
+        stat = _stat(path)
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        found = cls._loaded.get(key)
+        if found is None:
+            found = cls._loaded[key] = cls(path)
+        return found
+
+    def prepare(self, documents) -> None:
+        """Nothing to do: an XML Schema is compiled whole."""
+
+    def validate(self, tree, *, source: bytes | None = None) -> list[Diagnostic]:
+        if not hasattr(tree, "getroot"):
+            tree = tree.getroottree()
+        with self._lock:
+            if self.schema.validate(tree):
+                return []
+            entries = list(self.schema.error_log)
+        from tei_edition.rng import messages
+
+        placer = _Placer(tree, source, "xsd")
+        found = set()
+        for entry in entries:
+            element = messages.locate(tree, entry.path)
+            problem = messages.Problem("start", element, _xsd_message(entry.message), line=entry.line)
+            found.add(placer.place(problem))
+        return sorted(found)
+
+    def validate_files(self, paths, *, jobs: int | None = None) -> dict[str, list[Diagnostic]]:
+        results: dict[str, list[Diagnostic]] = {}
+        for path in map(str, paths):
+            try:
+                data = Path(path).read_bytes()
+            except OSError as error:
+                results[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
+                continue
+            tree = RelaxNG._parse(path, data, results)
+            if tree is not None:
+                results[path] = self.validate(tree, source=data)
+        return results
+
+
+def _xsd_message(message: str) -> str:
+    """libxml2's "Element '{ns}p': This element is not expected." without the namespace noise."""
+    import re
+
+    message = re.sub(r"\{[^}]*\}", "", message.strip())
+    return message.rstrip(".")
+
+
+def load_schema(path, **options):
+    """RelaxNG or XSD by the file's extension (.xsd is XML Schema, anything else RELAX NG)."""
+    if str(path).lower().endswith(".xsd"):
+        return XSD.load(path, **options)
+    return RelaxNG.load(path, **options)
