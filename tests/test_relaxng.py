@@ -1,0 +1,713 @@
+"""The RELAX NG engine: simplification, verdict-preserving pruning, positions, wording, caches.
+
+Small inline schemas keep these fast; the tei_all tests compare with Jing
+where Java and ../shared exist (one Jing process per test, for all files).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import MAECHTE, TEI_ALL, needs_jing, needs_maechte, needs_tei_all, run_jing
+from tei_edition import relaxng
+from tei_edition.diagnostics import Severity
+from tei_edition.errors import InputProblem
+from tei_edition.parsing import parse_bytes
+from tei_edition.relaxng import XSD, RelaxNG
+from tei_edition.rng import emit, simplify
+from tei_edition.rng.vocabulary import Vocabulary
+
+RNG = "http://relaxng.org/ns/structure/1.0"
+XSD_TYPES = "http://www.w3.org/2001/XMLSchema-datatypes"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def grammar(body: str, **attributes) -> str:
+    extra = "".join(f' {k}="{v}"' for k, v in attributes.items())
+    return f'<grammar xmlns="{RNG}" datatypeLibrary="{XSD_TYPES}"{extra}>{body}</grammar>'
+
+
+def load(tmp_path, text: str, name: str = "schema.rng") -> RelaxNG:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return RelaxNG.load(path)
+
+
+def check(schema, text: str, name: str = "doc.xml") -> list:
+    data = text.encode("utf-8")
+    return schema.validate(parse_bytes(data, name), source=data)
+
+
+def lines(found) -> list[str]:
+    return [f"{d.line}:{d.column}: {d.message}" for d in found]
+
+
+# -- loading ---------------------------------------------------------------------
+def test_missing_schema_is_an_input_problem(tmp_path):
+    with pytest.raises(InputProblem, match="schema not found"):
+        RelaxNG.load(tmp_path / "nope.rng")
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("this is not xml", "not XML"),
+        ("<schema/>", "not a RELAX NG schema"),
+        (grammar("<start><ref name='missing'/></start>"), "undefined pattern 'missing'"),
+        (grammar("<define name='a'><empty/></define>"), "no <start>"),
+        (grammar("<start><element name='a'><bogus/></element></start>"), "<bogus> is not a pattern"),
+        (grammar("<start><element name='a'><empty/></element></start><start><empty/></start>"),
+         "start is defined more than once"),
+    ],
+)
+def test_unusable_schemas_are_input_problems(tmp_path, text, words):
+    with pytest.raises(InputProblem) as caught:
+        load(tmp_path, text)
+    assert words in str(caught.value) or (words == "not XML" and "no start tag" in str(caught.value))
+
+
+def test_compact_syntax_gets_a_hint(tmp_path):
+    with pytest.raises(InputProblem, match="compact syntax"):
+        load(tmp_path, "element a { empty }", "schema.rnc")
+
+
+def test_repeated_loads_share_one_object(tmp_path):
+    text = grammar("<start><element name='a'><text/></element></start>")
+    assert load(tmp_path, text) is RelaxNG.load(tmp_path / "schema.rng")
+
+
+def test_the_simplified_grammar_is_kept_on_disk(tmp_path, private_cache):
+    first = load(tmp_path, grammar("<start><element name='a'><optional><attribute name='n'/></optional><text/></element></start>"))
+    assert check(first, "<a n='1'>x</a>") == []
+    assert list(private_cache.rglob("*")), "nothing cached"
+    relaxng._LOADED.clear()
+    second = RelaxNG.load(tmp_path / "schema.rng")
+    assert second is not first and second._grammar is None  # not even unmarshalled yet
+    assert check(second, "<a n='1'>x</a>") == []
+    assert lines(check(second, "<a m='1'>x</a>")) == ["1:4: attribute @m is not allowed on <a>"]
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(blocker / "cache"))
+    schema = load(tmp_path, grammar("<start><element name='a'><text/></element></start>"))
+    assert check(schema, "<a>x</a>") == []
+
+
+def test_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEI_EDITION_CACHE", "off")
+    schema = load(tmp_path, grammar("<start><element name='a'><text/></element></start>"))
+    assert check(schema, "<a>x</a>") == [] and not (tmp_path / "cache").exists()
+
+
+def test_include_overrides_and_combine(tmp_path):
+    (tmp_path / "base.rng").write_text(grammar(
+        "<start><element name='doc'><ref name='body'/><zeroOrMore><ref name='extra'/></zeroOrMore></element></start>"
+        "<define name='body'><element name='old'><empty/></element></define>"
+        "<define name='extra'><element name='x'><empty/></element></define>"
+    ))
+    schema = load(tmp_path, grammar(
+        "<include href='base.rng'><define name='body'><element name='new'><empty/></element></define></include>"
+        "<define name='extra' combine='choice'><element name='y'><empty/></element></define>"
+    ))
+    assert check(schema, "<doc><new/><x/><y/></doc>") == []
+    assert check(schema, "<doc><old/></doc>") != []
+
+
+def test_external_ref_nested_grammar_parent_ref_and_namespaces(tmp_path):
+    (tmp_path / "part.rng").write_text(f'<element xmlns="{RNG}" name="part"><text/></element>')
+    schema = load(tmp_path, grammar(
+        "<start><element name='doc'><externalRef href='part.rng'/><ref name='inner'/></element></start>"
+        "<define name='item'><element name='item'><empty/></element></define>"
+        "<define name='inner'><grammar><start><element name='wrap' ns='urn:other'><parentRef name='item'/>"
+        "<ref name='item'/></element></start><define name='item'><element name='local'><empty/></element></define>"
+        "</grammar></define>",
+        ns="urn:t",
+    ))
+    # ns is inherited from the enclosing element in the file, so <local> (defined
+    # outside <wrap>) is in urn:t like <doc>, while <wrap> is in urn:other
+    ok = "<doc xmlns='urn:t'><part>p</part><o:wrap xmlns:o='urn:other'><item/><local/></o:wrap></doc>"
+    assert check(schema, ok) == []
+    assert check(schema, ok.replace("<local/>", "<o:local/>")) != []
+
+
+def test_include_loop_is_reported(tmp_path):
+    (tmp_path / "a.rng").write_text(grammar("<include href='schema.rng'/>"))
+    with pytest.raises(InputProblem, match="includes itself"):
+        load(tmp_path, grammar("<include href='a.rng'/><start><empty/></start>"))
+
+
+def test_schemas_are_never_fetched(tmp_path):
+    with pytest.raises(InputProblem, match="never fetches"):
+        load(tmp_path, grammar("<start><externalRef href='https://example.org/x.rng'/></start>"))
+
+
+# -- pruning keeps the verdicts ----------------------------------------------------
+TRICKY = grammar(
+    """
+  <start><choice><ref name="doc"/><ref name="bundle"/></choice></start>
+  <define name="doc"><element name="doc">
+    <optional><attribute name="id"><data type="ID"/></attribute></optional>
+    <ref name="head"/><zeroOrMore><ref name="block"/></zeroOrMore><optional><ref name="back"/></optional>
+  </element></define>
+  <define name="bundle"><element name="bundle"><oneOrMore><ref name="doc"/></oneOrMore></element></define>
+  <define name="head"><element name="head"><interleave>
+    <element name="title"><text/></element>
+    <optional><element name="date"><attribute name="when"><choice><data type="date"/><data type="gYear"/></choice>
+      </attribute><empty/></element></optional>
+    <zeroOrMore><element name="note"><ref name="inline"/></element></zeroOrMore>
+  </interleave></element></define>
+  <define name="block"><choice><ref name="p"/><ref name="list"/><ref name="div"/><ref name="foreign"/><notAllowed/>
+    </choice></define>
+  <define name="p"><element name="p"><ref name="att.rend"/><ref name="inline"/></element></define>
+  <define name="inline"><mixed><zeroOrMore><choice>
+    <ref name="hi"/><element name="lb"><empty/></element><ref name="num"/>
+    <element name="note"><oneOrMore><ref name="block"/></oneOrMore></element>
+  </choice></zeroOrMore></mixed></define>
+  <define name="hi"><element name="hi"><attribute name="rend"><choice><value>b</value><value>i</value></choice>
+    </attribute><ref name="inline"/></element></define>
+  <define name="num"><element name="num"><optional><attribute name="type"><list><oneOrMore>
+    <choice><value>a</value><value>b</value></choice></oneOrMore></list></attribute></optional>
+    <data type="integer"><param name="minInclusive">0</param></data></element></define>
+  <define name="att.rend">
+    <optional><attribute name="rend"><data type="token"><param name="pattern">[a-z]+</param></data></attribute>
+    </optional>
+    <zeroOrMore><attribute><anyName><except><nsName ns=""/><nsName ns="urn:t"/></except></anyName></attribute>
+    </zeroOrMore>
+  </define>
+  <define name="list"><element name="list"><choice>
+    <group><attribute name="type"><value>ordered</value></attribute><oneOrMore><ref name="item"/></oneOrMore></group>
+    <oneOrMore><ref name="item"/></oneOrMore>
+  </choice></element></define>
+  <define name="item"><element name="item"><ref name="inline"/></element></define>
+  <define name="div"><element name="div"><optional><element name="head"><text/></element></optional>
+    <oneOrMore><ref name="block"/></oneOrMore></element></define>
+  <define name="foreign"><element><anyName><except><nsName/><nsName ns=""/></except></anyName>
+    <zeroOrMore><attribute><anyName/></attribute></zeroOrMore>
+    <zeroOrMore><choice><text/><ref name="foreignChild"/></choice></zeroOrMore></element></define>
+  <define name="foreignChild"><element><nsName ns="urn:x"/>
+    <zeroOrMore><choice><text/><ref name="foreignChild"/></choice></zeroOrMore></element></define>
+  <define name="back"><element name="back"><choice><ref name="p"/>
+    <element><name ns="urn:x">ext</name><empty/></element></choice></element></define>
+""",
+    ns="urn:t",
+)
+
+_NAMES = ["doc", "bundle", "head", "title", "date", "note", "p", "hi", "lb", "num", "list", "item", "div", "back",
+          "{urn:x}ext", "{urn:x}w", "{urn:y}z", "stray"]
+_ATTRIBUTES = ["id", "rend", "when", "type", "{urn:x}a", "{urn:t}b", "other"]
+_VALUES = {"ID": None, "integer": "7", "date": "2024-02-29", "gYear": "1815", "token": "bold", "string": "s"}
+
+
+class _Generator:
+    """Random documents drawn from a grammar (valid in most cases), and mutants of them."""
+
+    def __init__(self, parsed: simplify.Grammar, seed: int):
+        self.grammar = parsed
+        self.random = random.Random(seed)
+        self.ids = 0
+
+    def document(self) -> etree._Element:
+        for _ in range(50):
+            try:
+                holder: list = []
+                self._fill(self.grammar.start, 0, {}, holder)
+                roots = [item for item in holder if not isinstance(item, str)]
+                if roots:
+                    return roots[0]
+            except RecursionError:
+                continue
+        raise AssertionError("no document generated")
+
+    def _name(self, nc) -> str:
+        if nc[0] == "name":
+            return f"{{{nc[1]}}}{nc[2]}" if nc[1] else nc[2]
+        if nc[0] == "choice":
+            return self._name(self.random.choice(nc[1]))
+        if nc[0] == "nsName":
+            return f"{{{nc[1]}}}w" if nc[1] else "w"
+        return self.random.choice(["{urn:x}w", "{urn:y}z"])
+
+    def _value(self, p) -> str:
+        kind = p[0]
+        if kind == "value":
+            return p[4]
+        if kind == "data":
+            if p[2] == "ID":
+                self.ids += 1
+                return f"i{self.ids}"
+            return _VALUES.get(p[2], "v")
+        if kind == "choice":
+            return self._value(self.random.choice(p[1]))
+        if kind == "list":
+            return " ".join(self._value(p[1]) for _ in range(self.random.randint(1, 2)))
+        if kind in ("oneOrMore", "zeroOrMore", "optional"):
+            return self._value(p[1])
+        if kind == "ref":
+            return self._value(self.grammar.defines[p[1]])
+        return "t"
+
+    def _fill(self, p, depth, attributes, content) -> None:
+        kind, rnd = p[0], self.random
+        if depth > 7:
+            raise RecursionError
+        if kind == "ref":
+            self._fill(self.grammar.defines[p[1]], depth, attributes, content)
+        elif kind == "element":
+            element = etree.Element(self._name(p[1]))
+            inner_attributes: dict = {}
+            inner: list = []
+            self._fill(p[2], depth + 1, inner_attributes, inner)
+            for key, value in inner_attributes.items():
+                element.set(key, value)
+            last = None
+            for item in inner:
+                if isinstance(item, str):
+                    if last is None:
+                        element.text = (element.text or "") + item
+                    else:
+                        last.tail = (last.tail or "") + item
+                else:
+                    element.append(item)
+                    last = item
+            content.append(element)
+        elif kind == "attribute":
+            attributes[self._name(p[1])] = self._value(p[2])
+        elif kind == "text":
+            if rnd.random() < 0.5:
+                content.append(rnd.choice(["word", "two words"]))
+        elif kind in ("data", "value", "list"):
+            content.append(self._value(p))
+        elif kind in ("group", "interleave"):
+            for child in p[1]:
+                self._fill(child, depth, attributes, content)
+        elif kind == "choice":
+            self._fill(rnd.choice(p[1]), depth, attributes, content)
+        elif kind == "optional":
+            if rnd.random() < 0.6:
+                self._fill(p[1], depth, attributes, content)
+        elif kind in ("zeroOrMore", "oneOrMore"):
+            for _ in range(rnd.randint(0 if kind == "zeroOrMore" else 1, 2)):
+                self._fill(p[1], depth, attributes, content)
+        elif kind == "mixed":
+            content.append("mixed ")
+            self._fill(p[1], depth, attributes, content)
+        elif kind == "notAllowed":
+            raise RecursionError
+
+    def mutants(self, root, count: int):
+        for _ in range(count):
+            copy = etree.fromstring(etree.tostring(root))
+            elements = list(copy.iter())
+            target = self.random.choice(elements)
+            move = self.random.randrange(7)
+            if move == 0:
+                target.tag = self.random.choice(_NAMES)
+            elif move == 1 and target.getparent() is not None:
+                target.getparent().remove(target)
+            elif move == 2 and target.getparent() is not None:
+                target.addnext(etree.fromstring(etree.tostring(target)))
+            elif move == 3:
+                target.set(self.random.choice(_ATTRIBUTES), self.random.choice(["b", "x y", "3", "2024-13-01"]))
+            elif move == 4 and target.attrib:
+                del target.attrib[self.random.choice(list(target.attrib))]
+            elif move == 5:
+                target.text = (target.text or "") + "stray text"
+            else:
+                other = self.random.choice(elements)
+                if target.getparent() is not None and other is not target and target not in other.iterancestors():
+                    other.append(target)
+            yield copy
+
+
+def _documents(parsed, seed, count=40, mutants=5):
+    generator = _Generator(parsed, seed)
+    for _ in range(count):
+        root = generator.document()
+        yield root
+        yield from generator.mutants(root, mutants)
+
+
+def _full(parsed) -> etree.RelaxNG:
+    """libxml2 with the whole grammar, unpruned: the reference for pruning."""
+    return etree.RelaxNG(etree.fromstring(emit.write(parsed.start, parsed.defines)))
+
+
+def test_pruning_keeps_libxml2s_verdicts(tmp_path):
+    schema = load(tmp_path, TRICKY)
+    full = _full(schema.grammar)
+    roots = list(_documents(schema.grammar, seed=1))
+    verdicts = []
+    for root in roots:
+        data = etree.tostring(root)
+        tree = parse_bytes(data, "doc.xml")
+        expected = full.validate(tree)
+        verdicts.append(expected)
+        assert (check(schema, data.decode()) == []) == expected, data.decode()
+    assert 10 < sum(verdicts) < len(verdicts) - 10  # both kinds well represented
+    # one grammar for all of them at once (the union of their vocabularies)
+    schema.prepare(parse_bytes(etree.tostring(root), "d.xml") for root in roots)
+    compiled = len(schema._compiled)
+    for root, expected in zip(roots, verdicts):
+        assert (check(schema, etree.tostring(root).decode()) == []) == expected
+    assert len(schema._compiled) == compiled
+
+
+@needs_jing
+def test_pruning_gives_jings_verdicts(tmp_path):
+    schema = load(tmp_path, TRICKY)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = []
+    for number, root in enumerate(_documents(schema.grammar, seed=2, count=25, mutants=4)):
+        path = folder / f"d{number:03}.xml"
+        path.write_bytes(etree.tostring(root))
+        paths.append(path)
+    _, output = run_jing(tmp_path / "schema.rng", *paths)
+    jing_invalid = {Path(m).name for m in re.findall(r"^(.+?\.xml):\d+:\d+: error", output, re.M)}
+    ours = schema.validate_files(paths, jobs=1)
+    our_invalid = {Path(p).name for p, found in ours.items() if found}
+    assert our_invalid == jing_invalid
+
+
+def test_a_used_name_in_the_wrong_place_is_still_an_error(tmp_path):
+    schema = load(tmp_path, TRICKY)
+    # <lb> occurs (inside p), so its pattern is kept, but it is not allowed in <head>
+    found = check(schema, "<doc xmlns='urn:t'><head><title>t</title><lb/></head><p>x<lb/></p></doc>")
+    assert lines(found) == ["1:42: element <lb> is not allowed in <head> after <title>; "
+                            "expected <date> or <note> or the end of <head>"]
+
+
+def test_same_name_different_content_by_context(tmp_path):
+    schema = load(tmp_path, TRICKY)
+    # <head> of <doc> holds a title; <head> of <div> holds text only
+    assert check(schema, "<doc xmlns='urn:t'><head><title>t</title></head><div><head>h</head><p/></div></doc>") == []
+    found = check(schema, "<doc xmlns='urn:t'><head><title>t</title></head><div><head><title>t</title></head><p/></div></doc>")
+    assert [d.message for d in found] == ["element <title> is not allowed in <head>; <head> takes only text here"]
+
+
+def test_wildcards(tmp_path):
+    schema = load(tmp_path, TRICKY)
+    ok = ("<doc xmlns='urn:t' xmlns:x='urn:x' xmlns:y='urn:y'><head><title>t</title></head>"
+          "<y:z x:a='1' b='2'>t<x:w><x:w/></x:w></y:z><p x:a='1'/></doc>")
+    assert check(schema, ok) == []
+    # a foreign child must be in urn:x; a TEI-namespace attribute is excluded on <p>
+    assert check(schema, ok.replace("<x:w/>", "<y:q/>")) != []
+    assert [d.message for d in check(schema, ok.replace("<p x:a='1'/>", "<p xmlns:t='urn:t' t:b='1'/>"))] == [
+        "attribute @t:b is not allowed on <p>"]
+
+
+def test_required_element_that_no_document_uses(tmp_path):
+    schema = load(tmp_path, TRICKY)
+    found = check(schema, "<bundle xmlns='urn:t'/>")
+    assert lines(found) == ["1:1: <bundle> is incomplete: child elements are missing; expected <doc>"]
+
+
+# -- positions --------------------------------------------------------------------
+POSITIONS = grammar(
+    "<start><element name='doc'><zeroOrMore><choice>"
+    "<element name='p'><optional><attribute name='n'><data type='integer'/></attribute></optional>"
+    "<zeroOrMore><choice><text/><element name='hi'><text/></element></choice></zeroOrMore></element>"
+    "<element name='pair'><element name='a'><empty/></element><element name='b'><empty/></element></element>"
+    "</choice></zeroOrMore></element></start>"
+)
+
+
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        # Jing's line is where the start tag ends; the column is the "<"
+        ("<doc>\n  <p>x</p> <q/>\n</doc>", "2:12: element <q> is not allowed anywhere: the schema does not define it"),
+        ("<doc>\n  <p>x</p><p\n     n='x'>y</p>\n</doc>",
+         '3:6: invalid value "x" for @n on <p>; expected an integer'),
+        ("<doc>\n  <p n='1'\n     m='2'>y</p>\n</doc>", "3:6: attribute @m is not allowed on <p>"),
+        # incomplete content: Jing reports the end tag
+        ("<doc>\n  <pair>\n    <a/>\n  </pair>\n</doc>",
+         "4:3: <pair> is incomplete: a child element is missing; expected <b>"),
+        ("<doc>\n  <pair/>\n</doc>", "2:3: <pair> is incomplete: child elements are missing; expected <a>"),
+        # text: Jing reports where the run of text ends (the next tag)
+        ("<doc>\n  <pair><a/>oops<b/></pair>\n</doc>", '2:13: text "oops" is not allowed in <pair>'),
+        ("<doc>\n  <pair><a/>\n  oops\n  <b/></pair>\n</doc>", '4:3: text "oops" is not allowed in <pair>'),
+        ("<doc>\n  <p>x<hi>a<hi>b</hi></hi></p>\n</doc>", "2:12: element <hi> is not allowed in <hi>"
+                                                        "; <hi> takes only text here"),
+        ("<doc>\n  <pair><b/><a/></pair>\n</doc>", "2:9: expected <a> before <b>"),
+        ("<!-- <p> in a comment --><doc><p>x<![CDATA[<p>]]></p><?pi <p>?><p>y</p><z/></doc>",
+         "1:72: element <z> is not allowed anywhere: the schema does not define it"),
+        ("<doc><p>x</p><![CDATA[<p>]]></doc>", '1:14: text "<p>" is not allowed in <doc>'),
+    ],
+)
+def test_positions_and_words(tmp_path, document, expected):
+    schema = load(tmp_path, POSITIONS)
+    assert lines(check(schema, document))[0] == expected
+
+
+def test_positions_without_source_bytes_read_the_file(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    path = tmp_path / "doc.xml"
+    path.write_text("<doc>\n  <p>x</p>   <q/>\n</doc>", encoding="utf-8")
+    from tei_edition.parsing import parse_file
+
+    found = schema.validate(parse_file(path))
+    assert [(d.line, d.column, d.severity, d.rule) for d in found] == [(2, 14, Severity.ERROR, "relaxng")]
+
+
+def test_columns_count_characters_not_bytes(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    found = check(schema, "<doc><p>äöü ∑</p><q/></doc>")
+    assert (found[0].line, found[0].column) == (1, 18)
+
+
+def test_latin1_and_crlf_sources(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    data = "<?xml version='1.0' encoding='ISO-8859-1'?>\r\n<doc>\r\n<p>é</p><q/></doc>".encode("latin-1")
+    found = schema.validate(parse_bytes(data, "doc.xml"), source=data)
+    assert (found[0].line, found[0].column) == (3, 9)
+
+
+# -- wording ---------------------------------------------------------------------------
+WORDS = grammar(
+    "<start><element name='TEI' ns='urn:t'><optional><attribute name='xml:id'><data type='ID'/></attribute></optional>"
+    "<element name='header' ns='urn:t'><element name='title' ns='urn:t'><text/></element>"
+    "<element name='date' ns='urn:t'><attribute name='when'><data type='date'/></attribute>"
+    "<attribute name='cert'><choice><value>high</value><value>low</value></choice></attribute><empty/></element>"
+    "</element><zeroOrMore><element name='p' ns='urn:t'>"
+    "<optional><attribute name='xml:id'><data type='ID'/></attribute></optional><text/></element></zeroOrMore>"
+    "<optional><element name='num' ns='urn:t'><data type='integer'/></element></optional>"
+    "</element></start>"
+)
+HEAD = "<TEI xmlns='urn:t'><header><title>t</title><date when='2024-01-01' cert='high'/></header>"
+
+
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        (HEAD.replace("<title>t</title>", "") + "</TEI>", "expected <title> before <date>"),
+        (HEAD.replace(" cert='high'", "") + "</TEI>", "<date> lacks required attribute @cert"),
+        (HEAD.replace("high", "maybe") + "</TEI>", 'invalid value "maybe" for @cert on <date>; expected one of "high", "low"'),
+        (HEAD.replace("2024-01-01", "1.1.2024") + "</TEI>",
+         'invalid value "1.1.2024" for @when on <date>; expected a date (YYYY-MM-DD)'),
+        (HEAD + "<p xml:id='a'/><p xml:id='a'/></TEI>", 'duplicate ID "a" in @xml:id (first on line 1)'),
+        (HEAD + "<p>x<b/></p></TEI>", "element <b> is not allowed anywhere: the schema does not define it"),
+        (HEAD + "<p/><num>x</num></TEI>", 'invalid content "x" in <num>; expected an integer'),
+        (HEAD + "<x:p xmlns:x='urn:other'/></TEI>",
+         'element <x:p> is in namespace "urn:other", but the schema has <p> only in "urn:t"'),
+        (HEAD.replace("xmlns='urn:t'", "") + "</TEI>", 'element <TEI> has no namespace; expected xmlns="urn:t"'),
+        (HEAD + "<p>a</p>loose</TEI>", 'text "loose" is not allowed in <TEI>'),
+        (HEAD.replace("<header>", "<header n='1'>") + "</TEI>", "attribute @n is not allowed on <header>"),
+    ],
+)
+def test_messages_editors_can_act_on(tmp_path, document, expected):
+    schema = load(tmp_path, WORDS)
+    found = check(schema, document)
+    assert found and found[0].message == expected
+    assert all(d.rule == "relaxng" and d.severity is Severity.ERROR and d.column >= 1 for d in found)
+
+
+def test_every_libxml2_error_kind_has_a_rewording():
+    from tei_edition.rng import messages
+
+    for kind, (pattern, template) in messages.REWORDINGS.items():
+        assert kind.startswith("RELAXNG_ERR_") and re.compile(pattern) and "{" in template or template
+
+
+# -- embedded Schematron ---------------------------------------------------------------
+def test_embedded_schematron_is_extracted(tmp_path):
+    sch = "http://purl.oclc.org/dsdl/schematron"
+    schema = load(tmp_path, grammar(
+        f"<start><element name='a' xmlns:sch='{sch}'><sch:pattern><sch:rule context='a'>"
+        "<sch:assert test='@n'>n!</sch:assert></sch:rule></sch:pattern><text/></element></start>"
+        f"<sch:ns xmlns:sch='{sch}' prefix='t' uri='urn:t'/>"
+    ))
+    embedded = schema.embedded_schematron
+    assert embedded.tag == f"{{{sch}}}schema"
+    assert [etree.QName(child).localname for child in embedded] == ["ns", "pattern"]
+    assert embedded.find(f".//{{{sch}}}assert").get("test") == "@n"
+    assert load(tmp_path, grammar("<start><empty/></start>"), "plain.rng").embedded_schematron is None
+
+
+# -- many files --------------------------------------------------------------------------
+def test_validate_files_gives_every_file_a_verdict(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    good, bad, broken, missing = (tmp_path / n for n in ("good.xml", "bad.xml", "broken.xml", "missing.xml"))
+    good.write_text("<doc><p>x</p></doc>")
+    bad.write_text("<doc><q/></doc>")
+    broken.write_text("<doc><p></doc>")
+    results = schema.validate_files([good, bad, broken, missing], jobs=1)
+    assert list(results) == [str(good), str(bad), str(broken), str(missing)]
+    assert results[str(good)] == []
+    assert [d.rule for d in results[str(bad)]] == ["relaxng"]
+    assert [d.rule for d in results[str(broken)]] == ["well-formed"]
+    assert [d.rule for d in results[str(missing)]] == ["io"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_validate_files_in_two_processes_gives_the_same_results(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    paths = []
+    for number in range(20):
+        path = tmp_path / f"d{number:02}.xml"
+        path.write_text("<doc><p>x</p></doc>" if number % 3 else f"<doc><p>x</p><q{number}/></doc>")
+        paths.append(path)
+    assert schema.validate_files(paths, jobs=2) == schema.validate_files(paths, jobs=1)
+
+
+def test_prepare_files_compiles_once(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    paths = []
+    for number, body in enumerate(["<p>x</p>", "<pair><a/><b/></pair>", "<p>x<hi>y</hi></p>"]):
+        path = tmp_path / f"d{number}.xml"
+        path.write_text(f"<doc>{body}</doc>")
+        paths.append(path)
+    schema.prepare_files(paths)
+    from tei_edition.parsing import parse_file
+
+    assert all(schema.validate(parse_file(p)) == [] for p in paths)
+    assert len(schema._compiled) == 1
+
+
+def test_vocabulary_covers_and_round_trips():
+    one = Vocabulary.of(parse_bytes(b"<a x='1'><b/></a>", "d"))
+    two = Vocabulary.of(parse_bytes(b"<a><c y='2'/></a>", "d"))
+    both = one.union(two)
+    assert both.covers(one) and both.covers(two) and not one.covers(two)
+    assert Vocabulary.from_data(both.to_data()) == both and both.key() == Vocabulary.from_data(both.to_data()).key()
+
+
+# -- XML Schema ---------------------------------------------------------------------------
+def test_xsd_behind_the_same_interface(tmp_path):
+    path = tmp_path / "s.xsd"
+    path.write_text(
+        "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:element name='doc'><xs:complexType>"
+        "<xs:sequence><xs:element name='p' type='xs:string' maxOccurs='unbounded'/></xs:sequence>"
+        "</xs:complexType></xs:element></xs:schema>"
+    )
+    schema = relaxng.load_schema(path)
+    assert isinstance(schema, XSD) and schema.embedded_schematron is None
+    assert check(schema, "<doc><p>x</p></doc>") == []
+    found = check(schema, "<doc>\n  <p>x</p><q/>\n</doc>")
+    assert [(d.line, d.column, d.rule) for d in found] == [(2, 11, "xsd")]
+    assert "q" in found[0].message
+    with pytest.raises(InputProblem):
+        XSD.load(tmp_path / "missing.xsd")
+
+
+# -- tei_all and Jing ------------------------------------------------------------------------
+TEI_HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>T</title></titleStmt>
+      <publicationStmt><p>P</p></publicationStmt>
+      <sourceDesc><p>S</p></sourceDesc>
+    </fileDesc>
+  </teiHeader>
+  <text>
+    <body>
+%s
+    </body>
+  </text>
+</TEI>
+"""
+TEI_CASES = {
+    "valid": "      <p>Hello <hi rend='b'>world</hi>, <date when='1815-06-09'>then</date>.</p>",
+    "unknown_element": "      <p>Hello <foo>x</foo>.</p>",
+    "unknown_attribute": "      <p foo='x'>Hello.</p>",
+    "bad_date": "      <p>On <date when='yesterday'>then</date>.</p>",
+    "bad_closed_value": "      <p cert='sure'>Hello.</p>",
+    "text_in_body": "      text here\n      <p>x</p>",
+    "stray_text": "      <list>\n        <item>a</item>\n        oops\n        <item>b</item>\n      </list>",
+    "incomplete_choice": "      <p><choice>\n        <abbr>M.</abbr>\n      </choice></p>",
+    "empty_list": "      <p>x</p>\n      <listPerson>\n      </listPerson>",
+    "multiline_tag": "      <p>x <hi\n         rend='b'\n         foo='bar'>y</hi></p>",
+    "multiline_end": "      <p><choice\n        ><abbr>M.</abbr></choice\n      ></p>",
+    "two_errors": "      <p>x</p>\n      <p><bar/></p>\n      <p foo='1'/>",
+    "wrong_place": "      <div><p>x</p><head>late</head></div>",
+    "wrong_namespace": "      <p xmlns='http://example.org/x'>x</p>",
+    "empty_body": "",
+    "duplicate_id": "      <p xml:id='a'>x</p><p xml:id='a'>y</p>",
+    "lb_with_text": "      <p>a<lb>x</lb></p>",
+}
+
+
+def _tei_documents(folder: Path) -> list[Path]:
+    paths = []
+    for name, body in TEI_CASES.items():
+        path = folder / f"{name}.xml"
+        path.write_text(TEI_HEADER % body, encoding="utf-8")
+        paths.append(path)
+    order = folder / "wrong_order.xml"
+    order.write_text((TEI_HEADER % "<p/>").replace(
+        "<titleStmt><title>T</title></titleStmt>\n      <publicationStmt><p>P</p></publicationStmt>",
+        "<publicationStmt><p>P</p></publicationStmt>\n      <titleStmt><title>T</title></titleStmt>"))
+    missing = folder / "missing_child.xml"
+    missing.write_text((TEI_HEADER % "<p/>").replace("      <publicationStmt><p>P</p></publicationStmt>\n", ""))
+    no_namespace = folder / "no_namespace.xml"
+    no_namespace.write_text((TEI_HEADER % "<p/>").replace(' xmlns="http://www.tei-c.org/ns/1.0"', ""))
+    return paths + [order, missing, no_namespace]
+
+
+def _jing_first_errors(output: str) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for match in re.finditer(r"^(.+?\.xml):(\d+):(\d+): error", output, re.M):
+        first.setdefault(Path(match.group(1)).name, int(match.group(2)))
+    return first
+
+
+def _assert_parity(results: dict, jing: dict[str, int]) -> None:
+    mismatches = []
+    for path, found in results.items():
+        name = Path(path).name
+        ours = found[0].line if found else None
+        if ours != jing.get(name):
+            mismatches.append(f"{name}: ours {ours}, jing {jing.get(name)}")
+    assert mismatches == []
+
+
+@needs_tei_all
+@needs_jing
+def test_tei_all_constructed_cases_match_jing(tmp_path):
+    paths = _tei_documents(tmp_path)
+    _, output = run_jing(TEI_ALL, *paths)
+    results = RelaxNG.load(TEI_ALL).validate_files(paths, jobs=1)
+    _assert_parity(results, _jing_first_errors(output))
+    assert results[str(tmp_path / "valid.xml")] == []
+
+
+@needs_tei_all
+def test_tei_all_messages(tmp_path):
+    paths = _tei_documents(tmp_path)
+    results = RelaxNG.load(TEI_ALL).validate_files(paths, jobs=1)
+    first = {Path(p).stem: f"{found[0].line}:{found[0].column}: {found[0].message}" for p, found in results.items() if found}
+    assert first["missing_child"] == "6:7: expected <publicationStmt> before <sourceDesc>"
+    assert first["wrong_order"] == "5:7: expected <titleStmt> before <publicationStmt>"
+    assert first["unknown_attribute"] == "12:10: attribute @foo is not allowed on <p>"
+    assert first["stray_text"] == '15:9: text "oops" is not allowed in <list>'
+    assert first["incomplete_choice"].startswith("14:7: <choice> is incomplete: a child element is missing; "
+                                                 "expected <abbr>, <am>, <choice>")
+    assert first["no_namespace"] == '2:1: element <TEI> has no namespace; expected xmlns="http://www.tei-c.org/ns/1.0"'
+    assert first["bad_date"].startswith('12:19: invalid value "yesterday" for @when on <date>; expected a date')
+
+
+@needs_tei_all
+@needs_maechte
+@needs_jing
+def test_maechtekongresse_editions_match_jing():
+    paths = sorted((MAECHTE / "editions").glob("*.xml"))
+    _, output = run_jing(TEI_ALL, *paths)
+    jing = _jing_first_errors(output)
+    results = RelaxNG.load(TEI_ALL).validate_files(paths)
+    assert len(results) == len(paths) == 113
+    _assert_parity(results, jing)
+    assert sum(1 for found in results.values() if found) == len(jing) == 15
