@@ -146,8 +146,12 @@ def _position(tree, location: str, where) -> tuple[int, int]:
 _CACHE: dict[tuple, Schematron] = {}
 
 
-def load(path, *, phase: str | None = None) -> Schematron:
-    """Compile the Schematron in ``path`` (.sch, or embedded in .rng / .xsd); cached."""
+def load(path, *, phase: str | None = None, tree=None) -> Schematron:
+    """Compile the Schematron in ``path`` (.sch, or embedded in .rng / .xsd); cached.
+
+    ``tree`` is the Schematron already taken out of ``path`` (e.g. by the
+    RELAX NG engine), or None to read the file.
+    """
     from tei_edition.parsing import parse_file
 
     path = Path(path)
@@ -157,7 +161,8 @@ def load(path, *, phase: str | None = None) -> Schematron:
         raise InputProblem(f"{path}: cannot read: {error.strerror or error}") from None
     cached = _CACHE.get(key)
     if cached is None:
-        tree = parse_file(path)
+        if tree is None:
+            tree = parse_file(path)
         cached = from_tree(tree, path.name, phase=phase)
         _CACHE[key] = cached
     return cached
@@ -167,6 +172,8 @@ def embedded(tree) -> etree._ElementTree | None:
     """The Schematron embedded in a RELAX NG or XSD schema tree, or None."""
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     namespace = etree.QName(root).namespace
+    if namespace == SCH_NS and root.getparent() is not None:
+        root = copy.deepcopy(root)
     if namespace == SCH_NS:
         return root.getroottree()
     if not any(True for _ in root.iter(f"{_S}pattern")):

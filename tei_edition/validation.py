@@ -23,14 +23,21 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
-from tei_edition import inputs, integrity, resources, schematron, xmlmodel
-from tei_edition.diagnostics import Diagnostic, FileReport, Report, Severity
+from tei_edition import inputs, relaxng, resources, xmlmodel
+from tei_edition.diagnostics import Diagnostic, FileReport, Report
 from tei_edition.errors import ExitCode, InputProblem, TeiEditionError, UsageProblem, XMLProblem
-from tei_edition.integrity import Document
 from tei_edition.parsing import parse_bytes, parse_file
 from tei_edition.xmlmodel import SchemaRef
+
+# integrity and schematron are imported when a run needs them: a
+# --schema-only run never does, and it is the one timed against Jing.
+if TYPE_CHECKING:
+    from tei_edition import schematron
+    from tei_edition.integrity import Document
 
 PROFILE_GRAMMAR = "tei_edition.rng"
 PROFILE_SCHEMATRON = "tei_edition.sch"
@@ -44,6 +51,7 @@ class ValidationReport(Report):
 
     strict: bool = False
     notes: list[str] = field(default_factory=list)  # e.g. Schematron rules skipped, once per schema
+    skipped: list = field(default_factory=list)  # schematron.Skipped: the checks XPath 1.0 could not run
     unreadable: int = 0  # files that could not be read at all (I/O, not XML problems)
 
     def ok(self, strict: bool | None = None) -> bool:
@@ -74,26 +82,44 @@ def validate(
     InputProblem (exit 2) for missing paths and unusable ``--schema`` files.
     """
     files = inputs.collect(paths, default=default)
-    forced = _forced_schemas(schema, schema_only)
-    run = _Run(schema_only=schema_only, catalog=xmlmodel.Catalog.default(catalogs))
+    forced = [ref for ref in _forced_schemas(schema, schema_only) if ref.is_grammar or not schema_only]
+    run = _Run(schema_only=schema_only, catalogs=catalogs)
     for ref in forced:  # fail early (exit 2) on a schema that cannot be used
         run.schema_for(ref)
     report = ValidationReport(strict=strict)
+    if schema_only and forced:
+        _grammar_only(files, forced, run, report)
+        return report
+    from tei_edition import integrity
+
     documents = []
     for path in files:
-        document = Document(path, FileReport(str(path)))
+        document = integrity.Document(path, FileReport(str(path)))
         report.files.append(document.report)
         if run.read(document):
-            run.check(document, forced)
             documents.append(document)
-        elif document.report.diagnostics and document.report.diagnostics[-1].rule == "unreadable":
-            report.unreadable += 1
+    run.check_all(documents, forced)
     if not schema_only:
         integrity.check(documents)
     for document in report.files:
         document.diagnostics = [_with_position(d) for d in document.diagnostics]
+    report.unreadable = sum(any(d.rule == "io" for d in f.diagnostics) for f in report.files)
     report.notes = run.notes()
+    report.skipped = run.skipped()
     return report
+
+
+def _grammar_only(files, forced, run, report) -> None:
+    """``--schema-only --schema FILE``: the grammar engine reads, parses and validates on every core."""
+    results: dict[str, list[Diagnostic]] = {}
+    for ref in forced:
+        for path, found in run.schema_for(ref).validate_files(files).items():
+            known = results.setdefault(path, [])
+            known.extend(d for d in found if d not in known)  # a parse error comes once per grammar
+    for path in files:
+        found = results.get(str(path), [])
+        report.files.append(FileReport(str(path), [_with_position(d) for d in found]))
+    report.unreadable = sum(any(d.rule == "io" for d in f.diagnostics) for f in report.files)
 
 
 def _with_position(diagnostic: Diagnostic) -> Diagnostic:
@@ -134,11 +160,18 @@ def _sniff(path: Path) -> str:
 class _Run:
     """The schemas loaded during one validation run, each loaded once."""
 
-    def __init__(self, *, schema_only: bool, catalog: xmlmodel.Catalog):
+    def __init__(self, *, schema_only: bool, catalogs=()):
         self.schema_only = schema_only
-        self.catalog = catalog
+        self._catalogs = catalogs
+        self._catalog = xmlmodel.Catalog.default(catalogs) if catalogs else None  # a bad --catalog: exit 2 now
         self._loaded: dict[tuple, object] = {}
         self._used_schematron: dict[int, schematron.Schematron] = {}
+
+    @property
+    def catalog(self) -> xmlmodel.Catalog:
+        if self._catalog is None:
+            self._catalog = xmlmodel.Catalog.default(self._catalogs)
+        return self._catalog
 
     # -- reading
     def read(self, document: Document) -> bool:
@@ -146,7 +179,7 @@ class _Run:
         try:
             document.source = Path(document.path).read_bytes()
         except OSError as error:
-            report.add(1, 1, "error", f"cannot read: {error.strerror or error}", "unreadable")
+            report.add(1, 1, "error", f"cannot read: {error.strerror or error}", "io")
             return False
         try:
             document.tree = parse_bytes(document.source, document.path)
@@ -186,11 +219,22 @@ class _Run:
         """The loaded schema; raises TeiEditionError when it cannot be used."""
         key = (ref.kind, os.path.abspath(ref.path), ref.phase)
         if key not in self._loaded:
+            from tei_edition import schematron
+
             try:
-                if ref.kind == "sch":
+                if ref.kind == "sch" and ref.path.suffix.lower() == ".rng":
+                    embedded = relaxng.RelaxNG.load(ref.path).embedded_schematron
+                    loaded = (
+                        schematron.Schematron(ref.path.name)  # none: nothing to run
+                        if embedded is None
+                        else schematron.load(ref.path, phase=ref.phase, tree=embedded)
+                    )
+                elif ref.kind == "sch":
                     loaded = schematron.load(ref.path, phase=ref.phase)
+                elif ref.kind == "xsd":
+                    loaded = relaxng.XSD.load(ref.path)
                 else:
-                    loaded = _grammar_class(ref.kind).load(ref.path)
+                    loaded = relaxng.RelaxNG.load(ref.path)
             except TeiEditionError as error:
                 loaded = error
             except (etree.LxmlError, OSError, ValueError) as error:
@@ -201,25 +245,39 @@ class _Run:
             raise loaded
         return loaded
 
-    # -- checking one document
-    def check(self, document: Document, forced: list[SchemaRef]) -> None:
-        root = document.root
-        if not self.schema_only and etree.QName(root).namespace is None:
-            return  # integrity says "add xmlns=..."; grammar errors would only repeat it
+    # -- checking
+    def check_all(self, documents: list[Document], forced: list[SchemaRef]) -> None:
+        plans = [(document, self._plan(document, forced)) for document in documents]
+        # One grammar compiled for all the documents that use it, not one per new vocabulary.
+        users: dict[int, tuple[object, list]] = {}
+        for document, plan in plans:
+            for ref, loaded in plan:
+                if ref.is_grammar:
+                    users.setdefault(id(loaded), (loaded, []))[1].append(document.tree)
+        for grammar, trees in users.values():
+            grammar.prepare(trees)
+        for document, plan in plans:
+            for ref, loaded in plan:
+                if ref.kind == "sch":
+                    self._used_schematron[id(loaded)] = loaded
+                    found = loaded.validate(document.tree, document.where)
+                else:
+                    found = loaded.validate(document.tree, source=document.source)
+                document.report.diagnostics.extend(found)
+
+    def _plan(self, document: Document, forced: list[SchemaRef]) -> list[tuple[SchemaRef, object]]:
+        """The loaded schemas to run on ``document`` (unusable ones are reported on it)."""
+        if not self.schema_only and etree.QName(document.root).namespace is None:
+            return []  # integrity says "add xmlns=..."; grammar errors would only repeat it
+        plan = []
         for ref in self.schemas(document, forced):
             if self.schema_only and not ref.is_grammar:
                 continue
             try:
-                loaded = self.schema_for(ref)
+                plan.append((ref, self.schema_for(ref)))
             except TeiEditionError as error:
                 self._unusable(document, ref, error)
-                continue
-            if ref.kind == "sch":
-                self._used_schematron[id(loaded)] = loaded
-                found = loaded.validate(document.tree, document.where)
-            else:
-                found = loaded.validate(document.tree, source=document.source)
-            document.report.diagnostics.extend(found)
+        return plan
 
     def _unusable(self, document: Document, ref: SchemaRef, error) -> None:
         pis = [pi for pi in xmlmodel.instructions(document.tree)
@@ -228,74 +286,9 @@ class _Run:
         document.add(node, "error", f"schema {ref.href or ref.path} cannot be used: {error}", "xml-model")
 
     def notes(self) -> list[str]:
+        from tei_edition import schematron
+
         return [line for line in (schematron.summary(s) for s in self._used_schematron.values()) if line]
 
-    def skipped(self) -> list[schematron.Skipped]:
+    def skipped(self) -> list:
         return [item for s in self._used_schematron.values() for item in s.skipped]
-
-
-def _grammar_class(kind: str):
-    try:
-        from tei_edition import relaxng
-    except ImportError:
-        relaxng = None
-    if kind == "rng":
-        return relaxng.RelaxNG if relaxng is not None else _LxmlRelaxNG
-    return getattr(relaxng, "XSD", None) or _LxmlXSD
-
-
-# ---------------------------------------------------------------- adapters
-# Temporary: plain lxml, until tei_edition.relaxng (the fast RELAX NG engine
-# with real columns) is in the tree.  The XSD one stays if that module brings
-# no XSD class.
-
-
-class _LxmlGrammar:
-    rule = "grammar"
-    _cache: dict = {}
-
-    def __init__(self, schema):
-        self._schema = schema
-
-    @classmethod
-    def load(cls, path):
-        key = (cls, os.path.abspath(path))
-        if key not in cls._cache:
-            tree = parse_file(path)
-            try:
-                cls._cache[key] = cls(cls._compile(tree))
-            except etree.LxmlError as error:
-                raise InputProblem(f"{path}: not a usable schema: {_first(error)}") from None
-        return cls._cache[key]
-
-    def validate(self, tree, source=None) -> list[Diagnostic]:
-        if self._schema.validate(tree):
-            return []
-        found = []
-        sourcemap = integrity.SourceMap(source, tree.docinfo.encoding) if source is not None else None
-        for entry in self._schema.error_log:
-            column = entry.column
-            name = entry.message.split(":", 1)[0].removeprefix("Element ").strip() if entry.message.startswith("Element ") else ""
-            if sourcemap is not None and name and " " not in name:
-                tag = sourcemap.tag_before(entry.line, name.split("}")[-1])
-                if tag is not None:
-                    line, column = sourcemap.position(tag.start())
-                    if line != entry.line:
-                        column = entry.column
-            found.append(Diagnostic(max(entry.line, 1), max(column, 1), Severity.ERROR, entry.message, self.rule))
-        return found
-
-
-def _first(error) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-class _LxmlRelaxNG(_LxmlGrammar):
-    rule = "relaxng"
-    _compile = staticmethod(etree.RelaxNG)
-
-
-class _LxmlXSD(_LxmlGrammar):
-    rule = "xsd"
-    _compile = staticmethod(etree.XMLSchema)

@@ -238,5 +238,5 @@ def test_an_unreadable_file_gets_its_verdict_and_exit_2(tmp_path, monkeypatch):
     monkeypatch.setattr(type(bad), "read_bytes", read_bytes)
     report = validate([good, bad], schema=ANYTHING)
     assert [(f.path.endswith("a.xml"), f.valid) for f in report.files] == [(True, True), (False, False)]
-    assert lines(report) == ["unreadable: cannot read: Permission denied"]
+    assert lines(report) == ["io: cannot read: Permission denied"]
     assert report.exit_code == 2
