@@ -214,11 +214,13 @@ class DateTable:
         self.anchor = array("I")
         self.region = array("B")
         self.element = array("I")
+        self.owner = array("I")  # the register entry holding the date (0: none), numbered by the reader
 
     def __len__(self) -> int:
         return len(self.dating)
 
-    def add(self, dating: int, doc: int, line: int, text: int, anchor: int, region: int, element: int) -> None:
+    def add(self, dating: int, doc: int, line: int, text: int, anchor: int, region: int, element: int,
+            owner: int = 0) -> None:
         self.dating.append(dating)
         self.doc.append(doc)
         self.line.append(line)
@@ -226,9 +228,11 @@ class DateTable:
         self.anchor.append(anchor)
         self.region.append(region)
         self.element.append(element)
+        self.owner.append(owner)
 
     def truncate(self, rows: int) -> None:
-        for column in (self.dating, self.doc, self.line, self.text, self.anchor, self.region, self.element):
+        for column in (self.dating, self.doc, self.line, self.text, self.anchor, self.region, self.element,
+                       self.owner):
             del column[rows:]
 
     def date(self, row: int) -> DateMention:
@@ -243,7 +247,7 @@ class DateTable:
             self.elements.values[self.element[row]],
         )
 
-    def sorted_rows(self) -> array:
+    def sorted_rows(self, leave_out: frozenset[int] = frozenset()) -> array:
         """Row numbers in chronological order (BCE first, undated last), then
         by document (numbered in the sorted order of the inputs) and line.
 
@@ -254,8 +258,11 @@ class DateTable:
         ranks = [0] * len(datings)
         for rank, number in enumerate(sorted(range(1, len(datings)), key=lambda n: datings[n][7])):
             ranks[number] = rank
-        dating, doc, line = self.dating, self.doc, self.line
-        rows = sorted(range(len(dating)), key=lambda row: (ranks[dating[row]] << 64) | (doc[row] << 32) | line[row])
+        dating, doc, line, owner = self.dating, self.doc, self.line, self.owner
+        rows = range(len(dating))
+        if leave_out:  # dates in copies of register entries
+            rows = [row for row in rows if owner[row] not in leave_out]
+        rows = sorted(rows, key=lambda row: (ranks[dating[row]] << 64) | (doc[row] << 32) | line[row])
         return array("I", rows)
 
 

@@ -40,11 +40,24 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import PurePath
-from xml.sax.saxutils import escape, quoteattr
 
 from tei_edition.errors import UsageProblem
 from tei_edition.mentions import DateMention, Mention
 from tei_edition.registers import ENTRY_KINDS, KINDS, Dangling, Entry, Index
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils would pull in urllib and email at start-up)."""
+    return text.translate(_TEXT_ESCAPES)
+
+
+def quoteattr(text: str) -> str:
+    return '"' + text.translate(_ATTRIBUTE_ESCAPES) + '"'
 
 
 def _dumps(value) -> str:
@@ -119,10 +132,36 @@ def _json_array(items: Iterator[str], indent: str) -> Iterator[str]:
     yield ("]" if first else "\n" + indent + "]")
 
 
+class _Strings:
+    """JSON string literals, remembered: documents, anchors and surface forms repeat."""
+
+    def __init__(self):
+        self._known: dict[str, str] = {}
+
+    def __call__(self, value: str | None) -> str:
+        if value is None:
+            return "null"
+        found = self._known.get(value)
+        if found is None:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            found = self._known[value] = _dumps(value)
+        return found
+
+
+_STRINGS = _Strings()
+
+
+def _mention_json(m: Mention, literal=_STRINGS) -> str:
+    """``_dumps(mention_dict(m))``, without building the dict."""
+    return (f'{{"document": {literal(m.document)}, "line": {m.line}, "text": {literal(m.text)}, '
+            f'"anchor": {literal(m.anchor)}, "region": "{m.region}"}}')
+
+
 def _json_entry(entry: Entry, indent: str) -> Iterator[str]:
     head = _dumps(entry_head(entry))
     yield head[:-1] + ', "mentions": ['
-    yield from _json_array((_dumps(mention_dict(m)) for m in entry.mentions), indent + "  ")
+    yield from _json_array(map(_mention_json, entry.mentions), indent + "  ")
     yield "}"
 
 

@@ -34,6 +34,7 @@ register files forget the namespace declaration.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -41,7 +42,8 @@ from lxml import etree
 
 from tei_edition import dates as w3c
 from tei_edition.mentions import BACK, HEADER, REGISTER, STANDOFF, TEXT, DateTable, Interner, MentionTable, RunInterner
-from tei_edition.parsing import iterparse
+from tei_edition.errors import InputProblem
+from tei_edition.parsing import iterparse, parse_bytes, parse_file
 from tei_edition.pointers import TEI_NS, XML_ID, prefix_defs
 
 _TEI = f"{{{TEI_NS}}}"
@@ -97,9 +99,11 @@ _JOIN = "\x00"
 _JOIN_SPACES = re.compile(r"\s*\x00\s*")
 
 # pointer modes, part of a target's key
-STRICT, LENIENT = 0, 1  # an own name is ("own", document number, entry id)
+# How a mention's pointer counts: STRICT (reported when it leads nowhere),
+# LENIENT (an untyped name/rs: counts only when it leads to an entry), OWN (a
+# name of the entry that holds it: never a mention of that entry itself).
+STRICT, LENIENT, OWN = 0, 1, 2
 
-_F_ENTRY, _F_MENTION, _F_DATE_TEXT = 1, 2, 4
 
 
 def type_kind(value: str | None) -> str | None:
@@ -114,16 +118,27 @@ def type_kind(value: str | None) -> str | None:
     return _TYPE_KINDS.get(value)
 
 
+_LOCAL_NAMES: dict[str, str | None] = {}  # tag -> local name, filled as tags are met
+
+
 def local_name(element) -> str | None:
     """The TEI local name (TEI or no namespace), or None for anything else."""
     tag = element.tag
-    if not isinstance(tag, str):
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        pass
+    except TypeError:  # a comment or processing instruction: its tag is a function
         return None
     if tag.startswith(_TEI):
-        return tag[_TEI_LEN:]
-    if tag[:1] != "{":
-        return tag
-    return None
+        name = tag[_TEI_LEN:]
+    elif tag[:1] != "{":
+        name = tag
+    else:
+        name = None
+    if len(_LOCAL_NAMES) < 10_000:  # distinct tags are few; a hostile file cannot grow this forever
+        _LOCAL_NAMES[tag] = name
+    return name
 
 
 def normalise_space(text: str) -> str:
@@ -139,6 +154,8 @@ def surface(element) -> str:
     editorial reading (expan, reg, corr) is taken; a line, page or column
     break with ``break="no"`` joins the word it splits.
     """
+    if not len(element):
+        return " ".join((element.text or "").split())
     parts: list[str] = []
     _collect_text(element, parts)
     return normalise_space("".join(parts))
@@ -189,9 +206,11 @@ class Collector:
     want_dates: bool = True
     documents: list[str] = field(default_factory=list)
     entries: list[dict] = field(default_factory=list)
-    targets: Interner = field(default_factory=Interner)
+    targets: Interner = field(default_factory=Interner)  # (doc, attribute, token, mode, kind hint, inside)
+    owners: Interner = field(default_factory=Interner)  # (doc, entry id) holding a dated element
     prefixes: dict[int, dict] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
+    unordered: bool = False  # some mentions were read out of document order
 
     def __post_init__(self):
         anchors = RunInterner()  # shared: a mention and a date in one paragraph share its id
@@ -230,127 +249,206 @@ class Collector:
         return found
 
 
+# A file up to this size is parsed whole and searched at C speed; a larger one
+# is streamed in chunks, so memory stays bounded whatever its size.
+TREE_LIMIT = 8 << 20
+
+# Streaming: elements whose children are read and dropped one by one ...
+_CONTAINERS = frozenset({
+    "TEI", "teiCorpus", "teiHeader", "text", "front", "body", "back", "group", "standOff", "sourceDoc",
+    "facsimile", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7", "lg", "list", "table", "sp",
+    "listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation", "particDesc", "settingDesc",
+})
+# ... and the elements, children of those, that usually make up a text: a
+# chunk is read when it ends and then removed.  Anything else stays until its
+# container ends and is read with it.
+_CHUNKS = _CONTAINERS | frozenset({
+    "p", "ab", "l", "head", "note", "item", "row", "speaker", "stage", "figure", "quote", "cit", "q", "fw",
+    "pb", "lb", "cb", "milestone", "anchor", "gap", "space", "opener", "closer", "dateline", "salute", "signed",
+    "trailer", "byline", "docTitle", "titlePage", "docImprint", "docAuthor", "docDate", "epigraph", "argument",
+    "postscript", "label", "bibl", "biblStruct", "msDesc", "person", "personGrp", "place", "org", "event",
+    "relation", "fileDesc", "encodingDesc", "profileDesc", "revisionDesc", "xenoData", "change", "seg",
+    "floatingText", "u", "incident", "kinesic", "vocal", "pause", "entry", "entryFree", "surface", "zone",
+    "graphic", "castList", "spGrp", "listWit", "witness", "listApp", "app", "annotation", "listAnnotation",
+})
+_STREAM_TAGS = sorted({_TEI + name for name in _CHUNKS} | _CHUNKS)
+
+_HIT_NAMES = frozenset(_MENTION_HINT) | frozenset(KIND_OF_ENTRY) | _DATE_TEXT | {"prefixDef"}
+_HIT_TAGS = sorted({_TEI + name for name in _HIT_NAMES} | _HIT_NAMES)
+_HIT_LOCAL_NAMES = {tag: tag.removeprefix(_TEI) for tag in _HIT_TAGS}
+# the dating attributes of a subtree (attribute steps are several times faster
+# in libxml2 than a predicate on every element)
+_DATED = etree.XPath(" | ".join(f"descendant-or-self::*/@{name}" for name in w3c.DATE_ATTRIBUTES))
+_REGION_OF = {"teiHeader": HEADER, "back": BACK, "standOff": STANDOFF}
+
+
 def scan(path, doc: int, collector: Collector) -> None:
     """Read one file into ``collector`` (document number ``doc``).
 
     Raises XMLProblem when the file is not well-formed (the caller rolls back
     what was collected from it) and InputProblem when it cannot be read.
     """
-    document = collector.documents[doc]
-    mentions = collector.mentions
-    want_mentions, want_dates = collector.want_mentions, collector.want_dates
-    targets = collector.targets
-    stack: list[tuple] = []  # (local name, flags, saved region, saved anchor, saved entry)
-    region, anchor, entry = TEXT, None, None  # entry: (local name, xml:id) of the enclosing entry
-    keep = 0  # how many open elements need their content at their end
+    try:
+        size = os.path.getsize(path)
+    except OSError as error:
+        raise InputProblem(f"{path}: cannot read: {error.strerror or error}") from None
+    reader = _Reader(collector, doc)
+    if size <= TREE_LIMIT:
+        reader.read(parse_file(path).getroot())
+        return
+    for _, element in iterparse(path, events=("end",), tag=_STREAM_TAGS):
+        parent = element.getparent()
+        if parent is None:
+            reader.read(element)
+        elif local_name(parent) in _CONTAINERS:
+            reader.read(element)
+            parent.remove(element)
 
-    for event, element in iterparse(path, events=("start", "end")):
-        if event == "start":
-            tag = element.tag
-            if tag.startswith(_TEI):
-                name = tag[_TEI_LEN:]
-            elif tag[:1] != "{":
-                name = tag
-            else:
-                name = None
-            flags = 0
-            frame = (name, 0, region, anchor, entry)
-            if name is not None:
-                ident = element.get(XML_ID)
-                if ident is not None and stack:  # the root's id names the document, not a place in it
-                    anchor = ident
-                if name == "teiHeader":
-                    region = HEADER
-                elif name == "back":
-                    region = BACK
-                elif name == "standOff":
-                    region = STANDOFF
-                parent = stack[-1][0] if stack else None
-                if ident is not None and name in _ENTRY_PARENTS and parent in _ENTRY_PARENTS[name]:
-                    flags |= _F_ENTRY
-                    entry = (name, ident)
-                elif want_mentions and (
-                    (name in _MENTION_HINT and (element.get("ref") or element.get("key")))
-                    or (name in KIND_OF_ENTRY and element.get("sameAs"))
-                ):
-                    flags |= _F_MENTION
-                if want_dates and name not in _NOT_DATABLE:
-                    keys = element.keys()
-                    if name == "date" or (keys and not _DATABLE.isdisjoint(keys)):
-                        if name in _DATE_TEXT:
-                            flags |= _F_DATE_TEXT
-                        else:
-                            _add_date(collector, element, name, doc, document, "",
-                                      REGISTER if entry is not None else region, anchor)
-                if flags:
-                    keep += 1
-                    frame = (name, flags, frame[2], frame[3], frame[4])
-            stack.append(frame)
-            continue
 
-        name, flags, saved_region, saved_anchor, saved_entry = stack.pop()
-        if flags:
-            if flags & _F_MENTION:
-                _add_mentions(mentions, targets, element, name, doc, stack, entry, region, anchor)
-            if flags & _F_DATE_TEXT:
-                _add_date(collector, element, name, doc, document, surface(element),
-                          REGISTER if entry is not None else region, anchor)
-            if flags & _F_ENTRY:
-                collector.entries.append(_entry_fields(element, name, doc, document, collector))
-            keep -= 1
-        elif name == "prefixDef":
-            found = prefix_defs(element)
-            if found:
-                collector.prefixes.setdefault(doc, {}).update(found)
-        region, anchor, entry = saved_region, saved_anchor, saved_entry
-        if keep == 0:
-            element.clear()
+def _has_dating(element) -> bool:
+    keys = element.keys()
+    return bool(keys) and not _DATABLE.isdisjoint(keys)
+
+
+def is_entry(element, name: str | None = None) -> bool:
+    """A register entry: an entry element with an xml:id in a list (or entry) that holds such."""
+    name = name or local_name(element)
+    parents = _ENTRY_PARENTS.get(name)
+    if parents is None or element.get(XML_ID) is None:
+        return False
+    parent = element.getparent()
+    return parent is not None and local_name(parent) in parents
+
+
+class _Reader:
+    """Reads the entries, mentions and dates in a subtree (a whole document,
+    or one chunk of a streamed one whose ancestors are still in place)."""
+
+    def __init__(self, collector: Collector, doc: int):
+        self.collector = collector
+        self.doc = doc
+        self.document = collector.documents[doc]
+        self._parent = None
+        self._context = None
+        self._last_line = 0
+
+    def read(self, top) -> None:
+        collector = self.collector
+        want_mentions, want_dates = collector.want_mentions, collector.want_dates
+        names = _HIT_LOCAL_NAMES
+        for element in top.iter(_HIT_TAGS):
+            name = names[element.tag]
+            if name in KIND_OF_ENTRY:
+                if is_entry(element, name):
+                    self._entry(element, name)
+                elif want_mentions and element.get("sameAs"):
+                    self._mention(element, name, "sameAs")
+            elif name in _MENTION_HINT:
+                if want_mentions and (element.get("ref") or element.get("key")):
+                    self._mention(element, name, "ref")
+            elif name == "prefixDef":
+                found = prefix_defs(element)
+                if found:
+                    collector.prefixes.setdefault(self.doc, {}).update(found)
+            if name in _DATE_TEXT and want_dates and (name == "date" or _has_dating(element)):
+                self._date(element, name, surface(element))
+        if want_dates:
+            previous = None
+            for attribute in _DATED(top):
+                element = attribute.getparent()
+                if element is previous:
+                    continue  # another dating attribute of the same element
+                previous = element
+                name = local_name(element)
+                if name is not None and name not in _DATE_TEXT and name not in _NOT_DATABLE:
+                    self._date(element, name, "")
+
+    def _where(self, element):
+        """(region, anchor, enclosing entry) of an element: the nearest
+        teiHeader/back/standOff, the nearest xml:id on it or an ancestor (not
+        the root's: that names the document), the nearest entry around it."""
+        parent = element.getparent()
+        if parent is None:
+            return TEXT, None, None
+        if parent is not self._parent:
+            region = anchor = entry = None
+            node = parent
+            while node is not None:
+                up = node.getparent()
+                if up is None:
+                    break
+                name = local_name(node)
+                if anchor is None:
+                    anchor = node.get(XML_ID)
+                if entry is None and name in _ENTRY_PARENTS and is_entry(node, name):
+                    entry = node
+                if region is None:
+                    region = _REGION_OF.get(name)
+                node = up
+            self._parent, self._context = parent, (TEXT if region is None else region, anchor, entry)
+        region, anchor, entry = self._context
+        return region, element.get(XML_ID) or anchor, entry
+
+    def _entry(self, element, name) -> None:
+        self.collector.entries.append(dict(
+            id=element.get(XML_ID), kind=KIND_OF_ENTRY[name], element=name, document=self.document,
+            doc=self.doc, line=element.sourceline or 0, raw=etree.tostring(element, with_tail=False),
+        ))
+
+    def _mention(self, element, name, attribute) -> None:
+        if attribute == "sameAs":  # a description that is the same as a register entry
+            hint, value = KIND_OF_ENTRY[name], element.get("sameAs")
+        else:
+            hint, value = _MENTION_HINT[name], element.get("ref")
+        if value is not None and value.strip():
+            tokens = list(dict.fromkeys(value.split()))
+        else:
+            key = (element.get("key") or "").strip()
+            if not key:
+                return
+            attribute, tokens = "key", [key]
+        mode = STRICT
+        if name in _TYPED:
+            kind = element.get("type")
+            hint = type_kind(kind)
+            if kind is None:
+                mode = LENIENT
+        region, anchor, entry = self._where(element)
+        inside = None
+        if entry is not None:
+            region = REGISTER
+            inside = entry.get(XML_ID)  # a mention in a copy of an entry is dropped with the copy
             parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+            if parent is entry or local_name(parent) in _BIBL_PARTS:
+                mode = OWN
+        table, targets, doc = self.collector.mentions, self.collector.targets, self.doc
+        text = table.texts.number(surface(element))
+        anchor_number = table.anchors.number(anchor)
+        line = element.sourceline or 0
+        if line < self._last_line:
+            self.collector.unordered = True  # a streamed container read after its chunks
+        self._last_line = line
+        for token in tokens:
+            table.add(targets.number((doc, attribute, token, mode, hint, inside)), doc, line, text, anchor_number,
+                      region)
 
-
-def _add_mentions(table: MentionTable, targets: Interner, element, name, doc, stack,
-                  entry, region, anchor) -> None:
-    if name in KIND_OF_ENTRY:  # a description that is the same as a register entry
-        attribute, hint, value = "sameAs", KIND_OF_ENTRY[name], element.get("sameAs")
-    else:
-        attribute, hint, value = "ref", _MENTION_HINT[name], element.get("ref")
-    if value is not None and value.strip():
-        tokens = list(dict.fromkeys(value.split()))
-    else:
-        key = (element.get("key") or "").strip()
-        if not key:
-            return
-        attribute, tokens = "key", [key]
-    mode = STRICT
-    if name in _TYPED:
-        hint = type_kind(element.get("type"))
-        if element.get("type") is None:
-            mode = LENIENT
-    if entry is not None and stack:
-        parent = stack[-1]
-        if parent[1] & _F_ENTRY or parent[0] in ("analytic", "monogr", "series"):
-            mode = ("own", doc, entry[1])
-    text = table.texts.number(surface(element))
-    anchor_number = table.anchors.number(anchor)
-    where = REGISTER if entry is not None else region
-    line = element.sourceline or 0
-    for token in tokens:
-        target = targets.number((doc, attribute, token, mode, hint))
-        table.add(target, doc, line, text, anchor_number, where)
-
-
-def _add_date(collector: Collector, element, name, doc, document, text, region, anchor) -> None:
-    raw = tuple(element.get(attribute) for attribute in w3c.DATE_ATTRIBUTES)
-    dating, problems = collector.dating(raw)
-    line = element.sourceline or 0
-    for message in problems:
-        collector.notices.append(Notice(document, line, f"<{name}> {message}"))
-    table = collector.dates
-    table.add(dating, doc, line, table.texts.number(text), table.anchors.number(anchor), region,
-              table.elements.number(name))
+    def _date(self, element, name, text) -> None:
+        collector = self.collector
+        raw = tuple(element.get(attribute) for attribute in w3c.DATE_ATTRIBUTES)
+        dating, problems = collector.dating(raw)
+        line = element.sourceline or 0
+        for message in problems:
+            collector.notices.append(Notice(self.document, line, f"<{name}> {message}"))
+        region, anchor, entry = self._where(element)
+        if entry is None and is_entry(element, name):
+            entry = element
+        owner = 0
+        if entry is not None:
+            region = REGISTER
+            owner = collector.owners.number((self.doc, entry.get(XML_ID)))
+        table = collector.dates
+        table.add(dating, self.doc, line, table.texts.number(text), table.anchors.number(anchor), region,
+                  table.elements.number(name), owner)
 
 
 # -- register entries ----------------------------------------------------------
@@ -405,7 +503,23 @@ def person_label(name_element) -> str:
     return f"{' '.join(surnames)}, {' '.join(forenames)}"
 
 
-def _entry_fields(element, name, doc, document, collector: Collector) -> dict:
+def describe_entries(entries: list[dict], collector: Collector) -> list[dict]:
+    """The full descriptions of entries read by :func:`scan`, which keeps only
+    their XML: copies of entries are many, and only the canonical ones need
+    describing.  They are parsed back together, in one document."""
+    if not entries:
+        return []
+    wrapper = parse_bytes(b"<entries>" + b"".join(fields["raw"] for fields in entries) + b"</entries>",
+                          "<entries>").getroot()
+    described = []
+    for fields, element in zip(entries, wrapper):
+        offset = fields["line"] - (element.sourceline or 1)  # line numbers as in the source
+        details = _entry_fields(element, fields["element"], fields["document"], offset, collector)
+        described.append(dict(fields, **details))
+    return described
+
+
+def _entry_fields(element, name, document, offset, collector: Collector) -> dict:
     kind = KIND_OF_ENTRY[name]
     ident = element.get(XML_ID)
     names: list[str] = []
@@ -428,35 +542,33 @@ def _entry_fields(element, name, doc, document, collector: Collector) -> dict:
             if value:
                 idnos.append((idno.get("type"), value))
 
-    line = element.sourceline or 0
     birth = death = None
     if kind == "persons":
-        birth = _life_date(element, "birth", collector, document, line)
-        death = _life_date(element, "death", collector, document, line)
+        birth = _life_date(element, "birth", collector, offset)
+        death = _life_date(element, "death", collector, offset)
     lat = lon = None
     if kind == "places":
-        lat, lon = _coordinates(element, collector, document)
+        lat, lon = _coordinates(element, collector, document, offset)
     note = next((surface(child) for child in _children(element, "note")), None)
     return dict(
-        id=ident, kind=kind, element=name, label=label, names=tuple(names), type=element.get("type"),
-        idnos=tuple(idnos), birth=birth, death=death, lat=lat, lon=lon, note=note or None,
-        document=document, doc=doc, line=line, xml=_standalone_xml(element),
+        label=label, names=tuple(names), type=element.get("type"), idnos=tuple(idnos), birth=birth,
+        death=death, lat=lat, lon=lon, note=note or None, xml=_standalone_xml(element),
     )
 
 
-def _life_date(element, which, collector: Collector, document, line):
+def _life_date(element, which, collector: Collector, offset):
     for child in _children(element, which):
         raw = tuple(child.get(attribute) for attribute in w3c.DATE_ATTRIBUTES)
         number, _ = collector.dating(raw)
         values = collector.dates.datings.values[number]
-        return dict(values=values, text=surface(child), line=child.sourceline or line, element=which)
+        return dict(values=values, text=surface(child), line=offset + (child.sourceline or 0), element=which)
     return None
 
 
 _GEO_SPLIT = re.compile(r"[\s,;]+")
 
 
-def _coordinates(element, collector: Collector, document):
+def _coordinates(element, collector: Collector, document, offset):
     for location in _children(element, "location"):
         for geo in _children(location, "geo"):
             text = "".join(geo.itertext()).strip()
@@ -467,7 +579,7 @@ def _coordinates(element, collector: Collector, document):
                 lat = lon = None
             if lat is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 collector.notices.append(Notice(
-                    document, geo.sourceline or 0,
+                    document, offset + (geo.sourceline or 0),
                     f"<geo> {text!r} is not 'latitude longitude' in degrees; the place has no coordinates"))
                 return None, None
             return lat, lon

@@ -53,7 +53,7 @@ from tei_edition import pointers
 from tei_edition.errors import UsageProblem, XMLProblem
 from tei_edition.inputs import DEFAULT_TEXTS, collect
 from tei_edition.mentions import REGIONS, DateList, DateMention, Mention, MentionList
-from tei_edition.register_scan import Collector, Notice, find_ids, scan
+from tei_edition.register_scan import LENIENT, OWN, Collector, Notice, describe_entries, find_ids, scan
 
 ENTRY_KINDS = ("persons", "places", "orgs", "works", "events")
 KINDS = ENTRY_KINDS + ("dates",)
@@ -369,12 +369,15 @@ def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAU
 def _assemble(collector: Collector, files: list[Path], broken: set[int], skipped, kinds) -> Index:
     documents = collector.documents
     read = [doc for number, doc in enumerate(documents) if number not in broken]
-    warnings = list(collector.notices)
+    warnings: list[Notice] = []
     fields_list, number_of = _merge_copies(collector.entries, warnings)
+    fields_list = describe_entries(fields_list, collector)
+    warnings = collector.notices + warnings  # describing entries may add notices (coordinates)
     prefixes = {documents[number]: found for number, found in collector.prefixes.items()}
     resolver = _Resolver(fields_list, number_of, read, prefixes)
     table = collector.mentions
-    outcomes = _resolve_targets(collector, resolver, files, broken)
+    canonical = _canonical_by_document(fields_list)
+    outcomes = _resolve_targets(collector, resolver, files, broken, canonical)
 
     rows_of_entry = [array("I") for _ in fields_list]
     rows_of_url: dict[str, array] = defaultdict(lambda: array("I"))
@@ -387,11 +390,19 @@ def _assemble(collector: Collector, files: list[Path], broken: set[int], skipped
         elif outcome[0] == "external":
             rows_of_url[outcome[1]].append(row)
         else:
-            _doc, attribute, token, _mode, hint = collector.targets.values[target]
+            _doc, attribute, token, _mode, hint, _inside = collector.targets.values[target]
             mention = table.mention(row)
             dangling.append(Dangling(token, outcome[1], hint, attribute, mention.document, mention.line,
                                      mention.text, mention.anchor, mention.region))
 
+    if collector.unordered:  # streamed containers were read after their chunks: restore document order
+        doc, line = table.doc, table.line
+        rows_of_entry = [array("I", sorted(rows, key=lambda row: (doc[row] << 32) | line[row]))
+                         for rows in rows_of_entry]
+        rows_of_url = {url: array("I", sorted(rows, key=lambda row: (doc[row] << 32) | line[row]))
+                       for url, rows in rows_of_url.items()}
+    order = {document: number for number, document in enumerate(documents)}
+    dangling.sort(key=lambda d: (order[d.document], d.line))
     all_entries = [
         _make_entry(fields, MentionList(table, rows), collector) for fields, rows in zip(fields_list, rows_of_entry)
     ]
@@ -400,7 +411,15 @@ def _assemble(collector: Collector, files: list[Path], broken: set[int], skipped
         if kind in kinds:
             by_kind[kind] = sorted((e for e in all_entries if e.kind == kind), key=_entry_order)
     external = [ExternalLink(url, MentionList(table, rows)) for url, rows in sorted(rows_of_url.items())]
-    dates = DateList(collector.dates, collector.dates.sorted_rows()) if "dates" in kinds else ()
+    if "dates" in kinds:
+        in_copies = frozenset(
+            number for number, key in enumerate(collector.owners.values) if key is not None
+            and (documents[key[0]], key[1]) in number_of
+            and number_of[(documents[key[0]], key[1])] not in canonical.get(documents[key[0]], ())
+        )
+        dates = DateList(collector.dates, collector.dates.sorted_rows(in_copies))
+    else:
+        dates = ()
     warnings.sort(key=lambda n: (n.document, n.line, n.message))
     return Index(
         kinds=kinds,
@@ -430,20 +449,21 @@ def _merge_copies(entries: list[dict], warnings: list[Notice]) -> tuple[list[dic
     per_document = defaultdict(int)
     for fields in entries:
         per_document[(fields["document"], fields["kind"])] += 1
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], dict[str, dict]] = {}  # (kind, id) -> document -> fields
     for fields in entries:
-        copies = groups.setdefault((fields["kind"], fields["id"]), [])
-        if any(other["document"] == fields["document"] for other in copies):
-            first = next(other for other in copies if other["document"] == fields["document"])
+        copies = groups.setdefault((fields["kind"], fields["id"]), {})
+        first = copies.get(fields["document"])
+        if first is not None:
             warnings.append(Notice(fields["document"], fields["line"],
                                    f"xml:id {fields['id']!r} is used twice; the entry on line {first['line']} is kept"))
             continue
-        copies.append(fields)
+        copies[fields["document"]] = fields
     canonical: list[dict] = []
     number_of: dict[tuple[str, str], int] = {}
     kinds_of_id: dict[str, dict] = {}
-    for (kind, ident), copies in groups.items():
-        best = max(copies, key=lambda f: (per_document[(f["document"], kind)], -copies.index(f)))
+    for (kind, ident), by_document in groups.items():
+        copies = list(by_document.values())
+        best = max(enumerate(copies), key=lambda pair: (per_document[(pair[1]["document"], kind)], -pair[0]))[1]
         best = dict(best, copies=tuple(sorted(f["document"] for f in copies if f is not best)))
         number = len(canonical)
         canonical.append(best)
@@ -457,7 +477,15 @@ def _merge_copies(entries: list[dict], warnings: list[Notice]) -> tuple[list[dic
     return canonical, number_of
 
 
-def _resolve_targets(collector: Collector, resolver: _Resolver, files, broken) -> list:
+def _canonical_by_document(fields_list: list[dict]) -> dict[str, set[int]]:
+    """For each document, the numbers of the entries whose canonical definition is there."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for number, fields in enumerate(fields_list):
+        found[fields["document"]].add(number)
+    return found
+
+
+def _resolve_targets(collector: Collector, resolver: _Resolver, files, broken, canonical) -> list:
     """One outcome per distinct pointer: an entry number, -1 (not a register
     mention), ("external", url) or ("dangling", reason)."""
     keys = collector.targets.values
@@ -466,18 +494,23 @@ def _resolve_targets(collector: Collector, resolver: _Resolver, files, broken) -
     entry_number = resolver.by_key
     to_check: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for target in sorted(set(collector.mentions.target)):
-        doc, attribute, token, mode, _hint = keys[target]
+        doc, attribute, token, mode, _hint, inside = keys[target]
+        holder = None
+        if inside is not None:
+            holder = entry_number.get((documents[doc], inside))
+            if holder is not None and holder not in canonical.get(documents[doc], ()):
+                continue  # in a copy of an entry: its mentions are those of the register entry
         outcome = resolver.resolve(documents[doc], token, attribute)
         what = outcome[0]
         if what == "entry":
             number = outcome[1]
-            if isinstance(mode, tuple) and entry_number.get((documents[mode[1]], mode[2])) == number:
+            if mode == OWN and number == holder:
                 number = -1  # an entry's own name pointing at the entry itself
             outcomes[target] = number
-        elif mode == 1 or what == "document":  # untyped name/rs: only entries count
+        elif mode == LENIENT or what == "document":  # untyped name/rs: only entries count
             outcomes[target] = -1
         elif what == "external":
-            outcomes[target] = -1 if isinstance(mode, tuple) else outcome  # an authority URI on a register name
+            outcomes[target] = -1 if mode == OWN else outcome  # an authority URI on a register name
         elif what == "dangling":
             outcomes[target] = outcome
         else:

@@ -1,0 +1,105 @@
+"""Time ``tei-edition index`` against acdh-tei-pyutils' ``denormalize-indices``.
+
+Both run on a fresh copy of the Mächtekongresse corpus (editions/ and
+indices/) in a temporary folder -- denormalize-indices rewrites the files it
+reads, so every one of its runs gets a new copy; copying is not timed.  Each
+command runs as a subprocess (interpreter start-up included, as a user sees
+it), several times; the medians and their ratio are printed.
+
+acdh-tei-pyutils is not a dependency of tei-edition.  Put it in a throwaway
+virtual environment:
+
+    python3 -m venv /tmp/acdh-venv && /tmp/acdh-venv/bin/pip install acdh-tei-pyutils
+    python bench/index_vs_denormalize.py --repeat 5
+
+By default denormalize-indices is given a mention XPath over the same
+elements tei-edition reads (persName, placeName, orgName, rs, title with
+@ref) so both do comparable work; ``--acdh-default-xpath`` keeps its own
+default (``rs`` only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpora" / "maechtekongresse"
+MENTION_XPATH = (
+    ".//tei:*[self::tei:persName or self::tei:placeName or self::tei:orgName or self::tei:rs"
+    " or self::tei:title][@ref]/@ref"
+)
+
+
+def _copy(corpus: Path, into: Path) -> Path:
+    target = into / "corpus"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    for part in ("editions", "indices"):
+        shutil.copytree(corpus / part, target / part, copy_function=shutil.copyfile)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)  # the shared copy is read-only
+    return target
+
+
+def _time(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if completed.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--denormalize", default="/tmp/acdh-venv/bin/denormalize-indices",
+                        help="the denormalize-indices executable (default: %(default)s)")
+    parser.add_argument("--tei-edition", default=str(Path(sys.executable).with_name("tei-edition")),
+                        help="the tei-edition executable (default: beside this Python)")
+    parser.add_argument("--acdh-default-xpath", action="store_true",
+                        help="run denormalize-indices with its own default mention XPath (rs only)")
+    args = parser.parse_args(argv)
+
+    if not (args.corpus / "editions").is_dir():
+        sys.exit(f"{args.corpus}: no editions/ here (the Mächtekongresse corpus from ../shared)")
+    if shutil.which(args.denormalize) is None:
+        sys.exit(f"{args.denormalize}: not found; see the top of {Path(__file__).name} for installing it")
+
+    ours_command = [args.tei_edition, "index", "editions", "indices", "--kind", "all", "-o", "registers.json"]
+    theirs_command = [args.denormalize, "-f", "./editions/*.xml", "-i", "./indices/list*.xml"]
+    if not args.acdh_default_xpath:
+        theirs_command += ["-m", MENTION_XPATH]
+
+    ours, theirs = [], []
+    with tempfile.TemporaryDirectory(prefix="index-bench-") as folder:
+        folder = Path(folder)
+        corpus = _copy(args.corpus, folder)
+        _time(ours_command, corpus)  # warm the file cache and the bytecode
+        for run in range(args.repeat):
+            ours.append(_time(ours_command, corpus))
+            corpus = _copy(args.corpus, folder)
+            theirs.append(_time(theirs_command, corpus))
+            print(f"run {run + 1}: tei-edition index {ours[-1]:.2f} s, denormalize-indices {theirs[-1]:.2f} s",
+                  flush=True)
+
+    ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
+    files = len(list((args.corpus / "editions").glob("*.xml"))) + len(list((args.corpus / "indices").glob("*.xml")))
+    print(f"\n{files} files, {args.repeat} runs each (medians)")
+    print(f"tei-edition index editions indices --kind all : {ours_median:.2f} s")
+    print(f"denormalize-indices                           : {theirs_median:.2f} s")
+    print(f"ratio (denormalize-indices / tei-edition index): {theirs_median / ours_median:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
