@@ -51,7 +51,7 @@ _MARKUP = re.compile(
     r"<!--.*?-->"
     r"|<!\[CDATA\[.*?\]\]>"
     r"|<\?.*?\?>"
-    r"|<!DOCTYPE(?:[^\[>]|\[.*?\])*>"
+    r"""|<!DOCTYPE(?:"[^"]*"|'[^']*'|<!--.*?-->|\[(?:"[^"]*"|'[^']*'|<!--.*?-->|[^\]"'])*\]|[^>"'\[])*>"""
     r"|</[^>]*>"
     r"|<(?P<name>[^\s/>!?][^\s/>]*)"
     r"(?P<attrs>(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>",
@@ -128,7 +128,7 @@ class SourceMap:
         """The last start tag ``<name`` that begins at or before the end of ``line``."""
         pattern = re.compile(rf"<{re.escape(name)}(?=[\s/>])")
         end = self.line_end(line)
-        start = self._line_starts[max(line - 1, 0) if line - 1 < len(self._line_starts) else -1]
+        start = self._line_starts[min(max(line, 1), len(self._line_starts)) - 1]
         # Start tags can span lines: look back a little further each time.
         while True:
             found = None
@@ -167,7 +167,12 @@ class SourceMap:
     def processing_instruction(self, pi) -> tuple[int, int]:
         """Where a processing instruction in the prolog starts."""
         if self._pis is None:
-            self._pis = [m.start() for m in re.finditer(r"<\?(?!xml[\s?])", self.text)]
+            self._pis = []
+            for match in _MARKUP.finditer(self.text):
+                if match.group("name"):
+                    break  # the root element: the prolog is over
+                if self.text.startswith("<?", match.start()) and not re.match(r"<\?xml[\s?]", match.group()):
+                    self._pis.append(match.start())
         index = 0
         for sibling in pi.itersiblings(preceding=True):
             if isinstance(sibling, etree._ProcessingInstruction):

@@ -240,3 +240,18 @@ def test_an_unreadable_file_gets_its_verdict_and_exit_2(tmp_path, monkeypatch):
     assert [(f.path.endswith("a.xml"), f.valid) for f in report.files] == [(True, True), (False, False)]
     assert lines(report) == ["io: cannot read: Permission denied"]
     assert report.exit_code == 2
+
+
+def test_doctype_with_brackets_and_prolog_comments(tmp_path):
+    source = (
+        '<?xml version="1.0"?>\n<!DOCTYPE TEI [<!ENTITY odd "a]b<p>">]>\n<!-- <?xml-model href="no"?> -->\n'
+        '<?xml-model href="gone.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+        f'<TEI {TEI}>\n  <p xml:id="a"/><p xml:id="a"/></TEI>'
+    )
+    path = tmp_path / "a.xml"
+    path.write_text(source)
+    report = validate([path], schema=None)
+    assert [(d.line, d.column, d.rule) for d in sorted(report.files[0].diagnostics)] == [
+        (4, 1, "xml-model"),
+        (6, 21, "duplicate-id"),  # the xml:id of the second <p>
+    ]
