@@ -98,7 +98,7 @@
 
   <!-- Mode te:hidden writes "h" for a reading of choice or app that is not
        shown in the running text ($choice-show decides which one is). -->
-  <xsl:template match="*" mode="te:hidden"/>
+  <xsl:template match="node()" mode="te:hidden"/>
   <xsl:template match="tei:choice/*" mode="te:hidden">
     <xsl:variable name="edited" select="$choice-show != 'diplomatic'"/>
     <xsl:variable name="preferred" select="../*[($edited and (self::tei:corr or self::tei:reg or self::tei:expan))
@@ -646,7 +646,7 @@
     </table>
   </xsl:template>
 
-  <xsl:template match="tei:row">
+  <xsl:template match="tei:table/tei:row">
     <xsl:variable name="me" select="."/>
     <xsl:variable name="lead" select="preceding-sibling::node()
         [not(self::tei:row or self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]
@@ -669,7 +669,7 @@
     </tr>
   </xsl:template>
 
-  <xsl:template match="tei:cell">
+  <xsl:template match="tei:table/tei:row/tei:cell">
     <xsl:param name="lead" select="/.."/>
     <xsl:param name="tail" select="/.."/>
     <xsl:variable name="me" select="."/>
@@ -740,9 +740,7 @@
             </xsl:if>
           </xsl:attribute>
         </img>
-        <xsl:if test="node()[not(self::te:*)]">
-          <span class="te-graphic-description"><xsl:apply-templates/></span>
-        </xsl:if>
+        <xsl:call-template name="te:content-after"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="te:inline">
@@ -779,6 +777,20 @@
         <xsl:if test="@te:id"><span><xsl:call-template name="te:attrs"/></span></xsl:if>
       </xsl:otherwise>
     </xsl:choose>
+    <xsl:call-template name="te:content-after"/>
+  </xsl:template>
+
+  <!-- Content in an element that should be empty (lb, pb, anchor...: not
+       valid TEI, but no text is ever dropped): after the marker, in a span,
+       or a div when it holds blocks. -->
+  <xsl:template name="te:content-after">
+    <xsl:if test="node()[not(self::te:*)]">
+      <xsl:variable name="blocks"><xsl:apply-templates select="*" mode="te:blocks"/></xsl:variable>
+      <xsl:element name="{substring('spandiv', 1 + 4 * boolean(string($blocks)), 4 - boolean(string($blocks)))}">
+        <xsl:attribute name="class">te-content</xsl:attribute>
+        <xsl:apply-templates/>
+      </xsl:element>
+    </xsl:if>
   </xsl:template>
 
   <!-- pb: a marker with the page number, placed in the margin by the CSS;
@@ -795,6 +807,7 @@
         </xsl:if>
       </xsl:if>
     </span>
+    <xsl:call-template name="te:content-after"/>
   </xsl:template>
 
   <xsl:template match="tei:cb | tei:gb | tei:milestone">
@@ -804,10 +817,12 @@
         <xsl:attribute name="title"><xsl:value-of select="normalize-space(concat(@unit, ' ', @n))"/></xsl:attribute>
       </xsl:if>
     </span>
+    <xsl:call-template name="te:content-after"/>
   </xsl:template>
 
   <xsl:template match="tei:anchor">
     <span><xsl:call-template name="te:attrs"/></span>
+    <xsl:call-template name="te:content-after"/>
   </xsl:template>
 
   <!-- ================================================================
@@ -833,7 +848,8 @@
     <xsl:variable name="hidden"><xsl:call-template name="te:in-hidden-reading"/></xsl:variable>
     <xsl:choose>
       <xsl:when test="te:target and not(string($hidden))">
-        <span>
+        <xsl:variable name="blocks"><xsl:apply-templates select="*" mode="te:blocks"/></xsl:variable>
+        <xsl:element name="{substring('spandiv', 1 + 4 * boolean(string($blocks)), 4 - boolean(string($blocks)))}">
           <xsl:call-template name="te:attrs"/>
           <xsl:for-each select="te:target">
             <xsl:if test="position() &gt; 1">; </xsl:if>
@@ -844,7 +860,8 @@
               </xsl:choose>
             </a>
           </xsl:for-each>
-        </span>
+          <xsl:call-template name="te:content-after"/>
+        </xsl:element>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="te:inline">

@@ -56,7 +56,9 @@
           </xsl:if>
         </xsl:for-each>
         <xsl:if test="string($tooltip)">
-          <span class="te-visually-hidden te-alternative">
+          <xsl:variable name="blocks"><xsl:apply-templates select="*" mode="te:blocks"/></xsl:variable>
+          <xsl:element name="{substring('spandiv', 1 + 4 * boolean(string($blocks)), 4 - boolean(string($blocks)))}">
+            <xsl:attribute name="class">te-visually-hidden te-alternative</xsl:attribute>
             <xsl:text> (</xsl:text>
             <xsl:for-each select="*">
               <xsl:variable name="hidden"><xsl:apply-templates select="." mode="te:hidden"/></xsl:variable>
@@ -69,7 +71,7 @@
               </xsl:if>
             </xsl:for-each>
             <xsl:text>)</xsl:text>
-          </span>
+          </xsl:element>
         </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
@@ -186,8 +188,9 @@
   <!-- gap: visible, "[… gap: illegible, 3 words]", with its description. -->
   <xsl:template match="tei:gap">
     <xsl:variable name="extent"><xsl:call-template name="te:extent"/></xsl:variable>
-    <span>
-      <xsl:call-template name="te:attrs"/>
+    <xsl:call-template name="te:inline">
+      <xsl:with-param name="use-content" select="'yes'"/>
+      <xsl:with-param name="content">
       <xsl:text>[…</xsl:text>
       <span class="te-gap-info">
         <xsl:text> </xsl:text>
@@ -200,13 +203,14 @@
           <xsl:text>, </xsl:text>
           <span class="te-gap-extent"><xsl:value-of select="$extent"/></span>
         </xsl:if>
-        <xsl:if test="node()[not(self::te:*)][self::* or normalize-space()]">
-          <xsl:text> — </xsl:text>
-          <xsl:apply-templates/>
-        </xsl:if>
       </span>
+      <xsl:if test="node()[not(self::te:*)][self::* or normalize-space()]">
+        <xsl:text> — </xsl:text>
+        <xsl:apply-templates/>
+      </xsl:if>
       <xsl:text>]</xsl:text>
-    </span>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- space: a visible blank, named for screen readers. -->
@@ -218,13 +222,16 @@
         <xsl:with-param name="detail" select="$extent"/>
       </xsl:call-template>
     </xsl:variable>
-    <span title="{$words}">
-      <xsl:call-template name="te:attrs"/>
-      <xsl:call-template name="te:hidden-text">
-        <xsl:with-param name="text" select="concat('[', $words, ']')"/>
-      </xsl:call-template>
-      <xsl:apply-templates/>
-    </span>
+    <xsl:call-template name="te:inline">
+      <xsl:with-param name="title" select="$words"/>
+      <xsl:with-param name="use-content" select="'yes'"/>
+      <xsl:with-param name="content">
+        <xsl:call-template name="te:hidden-text">
+          <xsl:with-param name="text" select="concat('[', $words, ']')"/>
+        </xsl:call-template>
+        <xsl:apply-templates/>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- handShift: a marker; the tooltip names the new hand (the handNote
@@ -238,13 +245,16 @@
         <xsl:when test="@new">: <xsl:value-of select="normalize-space(@new)"/></xsl:when>
       </xsl:choose>
     </xsl:variable>
-    <span title="{normalize-space($words)}">
-      <xsl:call-template name="te:attrs"/>
-      <xsl:call-template name="te:hidden-text">
-        <xsl:with-param name="text" select="concat('[', normalize-space($words), ']')"/>
-      </xsl:call-template>
-      <xsl:apply-templates/>
-    </span>
+    <xsl:call-template name="te:inline">
+      <xsl:with-param name="title" select="normalize-space($words)"/>
+      <xsl:with-param name="use-content" select="'yes'"/>
+      <xsl:with-param name="content">
+        <xsl:call-template name="te:hidden-text">
+          <xsl:with-param name="text" select="concat('[', normalize-space($words), ']')"/>
+        </xsl:call-template>
+        <xsl:apply-templates/>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
 
 </xsl:stylesheet>
