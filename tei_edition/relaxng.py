@@ -141,11 +141,12 @@ class RelaxNG:
         except OSError as error:
             raise InputProblem(f"{self.path}: cannot read the schema: {error.strerror or error}") from None
         self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
-        stored = self._store.get("grammar", self._grammar_key)
-        if stored is not None and _files_unchanged(stored[0]):
-            self._stored = stored  # unmarshalled into a Grammar only when pruning needs it
-            return
-        self._stored = None
+        files = self._store.get("grammar-files", self._grammar_key)
+        if files is not None and _files_unchanged(files):
+            return  # simplified before: unmarshalled only if a grammar must be pruned
+        self._simplify(data)
+
+    def _simplify(self, data: bytes) -> None:
         from tei_edition.rng import simplify
 
         with _no_gc():
@@ -156,8 +157,8 @@ class RelaxNG:
                     if self.path.suffix == ".rnc" else ""
                 raise InputProblem(f"{problem}{hint}") from None
             self._grammar = simplify.read_root(root)
-        files = [(name, *_signature(name)) for name in self._grammar.files]
-        self._store.put("grammar", self._grammar_key, (files, self._grammar.start, self._grammar.defines))
+        self._store.put("grammar", self._grammar_key, (self._grammar.start, self._grammar.defines))
+        self._store.put("grammar-files", self._grammar_key, [(n, *_signature(n)) for n in self._grammar.files])
 
     @property
     def grammar(self) -> simplify.Grammar:
@@ -166,8 +167,11 @@ class RelaxNG:
 
             with self._lock, _no_gc():
                 if self._grammar is None:
-                    files, start, defines = self._stored
-                    self._grammar = simplify.Grammar(start, defines, tuple(f[0] for f in files))
+                    stored = self._store.get("grammar", self._grammar_key)
+                    if stored is None:  # the cache lost it since load(): read the schema again
+                        self._simplify(self.path.read_bytes())
+                    else:
+                        self._grammar = simplify.Grammar(stored[0], stored[1], (str(self.path),))
         return self._grammar
 
     @property
@@ -388,7 +392,7 @@ class _Placer:
             if source_map is not None:
                 index = _index(element)
                 if problem.where == "end":
-                    line, column = source_map.end_tag(index)
+                    line, column = source_map.end_tag(index, element)
                 elif problem.where == "attribute" and problem.attribute:
                     line, column = source_map.attribute(index, problem.attribute)
                 elif problem.where == "text":
@@ -405,26 +409,25 @@ class _Placer:
         from tei_edition.rng import messages
 
         found = messages.first_text(element)
-        begin = source_map.starts[index][1]
-        limit = source_map.ends[index][0] if source_map.ends[index] != source_map.starts[index] else begin
-        if found is not None and found[0] is not element:
-            node = found[0]
+        begin = source_map.start_span(index)[1]
+        limit = source_map.end_span(index, element)[0]
+        node = element if found is None else found[0]
+        if node is not element:
             previous = node if isinstance(node.tag, str) else node.getprevious()
             while previous is not None and not isinstance(previous.tag, str):
                 previous = previous.getprevious()
             if previous is not None:
-                begin = source_map.ends[_index(previous)][1]
-            following = node.getnext()
-            while following is not None and not isinstance(following.tag, str):
-                following = following.getnext()
-            if following is not None:
-                limit = source_map.starts[_index(following)][0]
+                begin = source_map.end_span(_index(previous), previous)[1]
+        following = node.getnext() if node is not element else (element[0] if len(element) else None)
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()
+        if following is not None:
+            limit = source_map.start_span(_index(following))[0]
         run = source_map.text_after(begin, limit)
         if run is None:
             return source_map.start_tag(index)
         text_start, run_end = run
-        jing_line = source_map.position(run_end)[0]
-        return source_map._on_line(text_start, jing_line)
+        return source_map._on_line(text_start, run_end)
 
 
 def _index(element) -> int:

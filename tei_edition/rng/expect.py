@@ -36,6 +36,7 @@ class Expectations:
         self._nullable: dict = {}
         self._inside: dict = {}
         self._value_checks: dict = {}
+        self._derivs: dict = {}  # (define, token) -> derivative: defines are shared, their derivatives too
 
     # -- element patterns ------------------------------------------------------
     def _index(self) -> None:
@@ -184,7 +185,11 @@ class Expectations:
         if kind == "mixed":
             return self.deriv(("interleave", (("text",), p[1])), token, depth + 1)
         if kind == "ref":
-            return self.deriv(self.defines[p[1]], token, depth + 1)
+            key = (p[1], token)
+            known = self._derivs.get(key)
+            if known is None:
+                known = self._derivs[key] = self.deriv(self.defines[p[1]], token, depth + 1)
+            return known
         return NA  # empty, notAllowed, attribute
 
     def first(self, p: tuple, out: set, seen: set | None = None) -> None:

@@ -13,7 +13,6 @@ Jing does.  The wording table is :data:`REWORDINGS`; the grammar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lxml import etree
 
@@ -67,14 +66,19 @@ _ATTRIBUTE_KINDS = {"RELAXNG_ERR_INVALIDATTR", "RELAXNG_ERR_DUPID", "RELAXNG_ERR
 _LIST_LIMIT = 12
 
 
-@dataclass
 class Problem:
-    where: str           # "start" | "end" | "attribute" | "text"
-    element: object      # the lxml element the problem is about (None: unknown)
-    message: str
-    attribute: str | None = None   # qualified name as written, for "attribute"
-    line: int = 0                  # libxml2's line, when the element is unknown
-    echo: bool = False             # may only echo another problem at or after it (see problems())
+    """One problem to report: what, about which element, and which part of it."""
+
+    __slots__ = ("where", "element", "message", "attribute", "line", "echo")
+
+    def __init__(self, where: str, element, message: str, attribute: str | None = None, line: int = 0,
+                 echo: bool = False):
+        self.where = where          # "start" | "end" | "attribute" | "text": which source position
+        self.element = element      # the lxml element it is about (None: unknown)
+        self.message = message
+        self.attribute = attribute  # qualified name as written, for "attribute"
+        self.line = line            # libxml2's line, when the element is unknown
+        self.echo = echo            # may only echo another problem at or after it (see problems())
 
 
 def locate(tree, path: str | None):

@@ -9,11 +9,14 @@ reference, reports where the SAX parser was when it noticed the problem:
 * text where none is allowed: at the end of that run of text, i.e. where
   the next tag (or comment, or processing instruction) begins.
 
-:class:`SourceMap` reads the source once (only for invalid documents) into
-the offsets of every start tag, end tag and text run, so each diagnostic can
-be given Jing's line and, on that line, the column of the ``<`` of the tag
-(or the first character of the text) that needs fixing.  Lines and columns
-are 1-based; columns count characters, a tab is one.
+:class:`SourceMap` reads the source once (only for invalid documents): the
+offset of every start tag and end tag, found by two regular expressions once
+comments, PIs, CDATA and the DOCTYPE are blanked out.  The n-th start tag is
+the n-th element of the tree; an element's end tag is found by counting end
+tags after its last descendant.  Each diagnostic then gets Jing's line and,
+on that line, the column of the ``<`` of the tag (or of the attribute, or of
+the first character of the text) that needs fixing.  Lines and columns are
+1-based; columns count characters, a tab is one.
 """
 
 from __future__ import annotations
@@ -22,18 +25,20 @@ import bisect
 import codecs
 import re
 
-# Markup in document order.  Comments, PIs, CDATA and the DOCTYPE are
-# recognised so that a "<" inside them is never taken for a tag.
-_MARKUP = re.compile(
+from lxml import etree
+
+# Comments, PIs, CDATA sections and the DOCTYPE: blanked out before looking
+# for tags, so that a "<" inside them is never taken for one.
+_NOT_TAGS = re.compile(
     r"""<!--.*?-->
       | <\?.*?\?>
       | <!\[CDATA\[.*?\]\]>
       | <!DOCTYPE(?:"[^"]*"|'[^']*'|<!--.*?-->|\[(?:"[^"]*"|'[^']*'|<!--.*?-->|[^\]"'])*\]|[^>"'\[])*>
-      | </[^>]*>
-      | <(?:[^>"']|"[^"]*"|'[^']*')*>
     """,
     re.S | re.X,
 )
+# A start or end tag ("<" never occurs in attribute values, ">" may).
+_TAG = re.compile(r"""<(/?)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 
 
 def decode(data: bytes, encoding: str | None) -> str:
@@ -49,88 +54,129 @@ def decode(data: bytes, encoding: str | None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _blank(match) -> str:
+    return " " * len(match.group())
+
+
+_START = re.compile(r"<[^/]")
+_CLOSE = re.compile(r"</")
+
+
 class SourceMap:
+    """Offsets of the tags of one document, found once, positions worked out on demand."""
+
     def __init__(self, text: str):
         self.text = text
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.starts: list[tuple[int, int]] = []  # per element, document order: (offset of "<", offset after ">")
-        self.ends: list[tuple[int, int]] = []    # per element: its end tag (the start tag if self-closing)
-        self.markup_starts: list[int] = []       # offset of every "<" that begins markup
-        open_elements: list[int] = []
-        for match in _MARKUP.finditer(text):
-            begin, end = match.span()
-            self.markup_starts.append(begin)
-            second = text[begin + 1:begin + 2]
-            if second in ("!", "?"):
-                continue
-            if second == "/":
-                if open_elements:
-                    self.ends[open_elements.pop()] = (begin, end)
-                continue
-            index = len(self.starts)
-            self.starts.append((begin, end))
-            self.ends.append((begin, end))
-            if not text.startswith("/>", end - 2):
-                open_elements.append(index)
+        self.tags = _NOT_TAGS.sub(_blank, text) if ("<!" in text or "<?" in text) else text
+        self.starts = [m.start() for m in _START.finditer(self.tags)]   # "<" of each start tag, document order
+        self.closes = [m.start() for m in _CLOSE.finditer(self.tags)]   # "<" of each end tag
+
+    def _start_span(self, index: int) -> tuple[int, int]:
+        begin = self.starts[index]
+        match = _TAG.match(self.tags, begin)
+        return begin, (match.end() if match else begin + 1)
+
+    def _self_closing(self, index: int) -> bool:
+        end = self._start_span(index)[1]
+        return self.tags[end - 2] == "/"
+
+    def start_span(self, index: int) -> tuple[int, int]:
+        """(offset of "<", offset after ">") of the start tag of element ``index``."""
+        return self._start_span(index)
+
+    def end_span(self, index: int, element) -> tuple[int, int]:
+        """(offset of "<", offset after ">") of the end tag of ``element`` (number ``index``);
+        the start tag for an empty-element tag.
+
+        The end tags after the last descendant's start tag close, in order, that
+        descendant (unless it is an empty-element tag), the ancestors between
+        it and ``element``, then ``element``.
+        """
+        if self._self_closing(index):
+            return self._start_span(index)
+        last, depth = element, 0
+        while True:
+            children = [child for child in last if isinstance(child.tag, str)]
+            if not children:
+                break
+            last = children[-1]
+            depth += 1
+        descendants = sum(1 for _ in element.iterdescendants(tag=etree.Element)) if depth else 0
+        if depth:
+            last_index = index + descendants
+            skip = depth - 1 + (0 if self._self_closing(last_index) else 1)
+            after = self.starts[last_index]
+        else:
+            skip, after = 0, self.starts[index]
+        first = bisect.bisect_left(self.closes, after)
+        begin = self.closes[min(first + skip, len(self.closes) - 1)]
+        close = self.tags.find(">", begin)
+        return begin, (close + 1 if close != -1 else begin + 2)
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        text = self.text
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
-    def _on_line(self, begin: int, line: int) -> tuple[int, int]:
-        """(line, column): the column of ``begin`` if it is on ``line``, else that line's first non-blank."""
-        at_line, column = self.position(begin)
-        if at_line == line:
-            return line, column
-        start = self.line_starts[line - 1]
-        stripped = len(self.text[start:]) - len(self.text[start:].lstrip(" \t"))
-        return line, stripped + 1
+    def _on_line(self, begin: int, anchor: int) -> tuple[int, int]:
+        """(line, column) for Jing's line, the line of ``anchor``: the column of ``begin``
+        when it is on that line, else of the line's first non-blank character."""
+        line, column = self.position(anchor)
+        if self.text.rfind("\n", begin, anchor) == -1:
+            return line, column - (anchor - begin)
+        line_start = anchor - column + 1
+        rest = self.text[line_start:anchor + 1]
+        return line, len(rest) - len(rest.lstrip(" \t")) + 1
 
     def start_tag(self, index: int) -> tuple[int, int]:
-        """Jing's line for a start-tag problem, with the column of the "<"."""
-        begin, end = self.starts[index]
-        return self._on_line(begin, self.position(end - 1)[0])
+        """Jing's line for a start-tag problem (where the tag ends), with the column of the "<"."""
+        begin, end = self._start_span(index)
+        return self._on_line(begin, end - 1)
 
-    def end_tag(self, index: int) -> tuple[int, int]:
+    def end_tag(self, index: int, element) -> tuple[int, int]:
         """Jing's line for an incomplete element (its end tag), with the column of its "<"."""
-        begin, end = self.ends[index]
-        return self._on_line(begin, self.position(end - 1)[0])
+        begin, end = self.end_span(index, element)
+        return self._on_line(begin, end - 1)
 
     def attribute(self, index: int, name: str) -> tuple[int, int]:
         """Jing's line for an attribute problem, with the attribute's column when it is on that line."""
-        begin, end = self.starts[index]
-        line = self.position(end - 1)[0]
+        begin, end = self._start_span(index)
         found = re.search(r"\s(" + re.escape(name) + r")\s*=", self.text[begin:end])
-        if found:
-            at_line, column = self.position(begin + found.start(1))
-            if at_line == line:
-                return line, column
-        return self._on_line(begin, line)
+        if found and self.text.rfind("\n", begin + found.start(1), end - 1) == -1:
+            return self._on_line(begin + found.start(1), end - 1)
+        return self._on_line(begin, end - 1)
 
     def text_after(self, offset: int, limit: int) -> tuple[int, int] | None:
-        """The first non-blank character data at or after ``offset`` (before ``limit``).
+        """The first non-blank character data in ``offset:limit`` (comments and PIs skipped).
 
-        Returns (offset of its first character, offset where its run ends),
-        skipping comments and processing instructions.
+        Returns (offset of its first non-blank character, offset where its run
+        ends: the next markup, where Jing reports it).
         """
-        position = offset
         text = self.text
+        position = offset
         while position < limit:
-            following = bisect.bisect_left(self.markup_starts, position)
-            run_end = self.markup_starts[following] if following < len(self.markup_starts) else limit
-            run_end = min(run_end, limit)
+            markup = text.find("<", position, limit)
+            run_end = limit if markup == -1 else markup
             chunk = text[position:run_end]
             stripped = chunk.lstrip(" \t\n")
             if stripped:
                 return run_end - len(stripped), run_end
-            if run_end >= limit:
+            if markup == -1:
                 return None
-            markup = _MARKUP.match(text, run_end)
-            if markup is None:
+            if text.startswith("<![CDATA[", markup):
+                close = text.find("]]>", markup)
+                close = limit if close == -1 else close
+                if text[markup + 9:close].strip():
+                    following = text.find("<", close)
+                    return markup, following if following != -1 else close
+                position = close + 3
+            elif text.startswith("<!--", markup):
+                close = text.find("-->", markup + 4)
+                position = limit if close == -1 else close + 3
+            elif text.startswith("<?", markup):
+                close = text.find("?>", markup + 2)
+                position = limit if close == -1 else close + 2
+            else:
                 return None
-            if text.startswith("<![CDATA[", run_end) and markup.group().strip("<![CDATA[]>").strip():
-                return run_end, markup.end()
-            position = markup.end()
         return None
 
 

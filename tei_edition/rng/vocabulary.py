@@ -11,15 +11,21 @@ the vocabulary covers (see :mod:`~tei_edition.rng.prune`).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from lxml import etree
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    roots: frozenset
-    elements: dict  # clark name -> (frozenset of child clark names, frozenset of attribute clark names)
+    __slots__ = ("roots", "elements")
+
+    def __init__(self, roots: frozenset, elements: dict):
+        self.roots = roots
+        self.elements = elements  # clark name -> (frozenset of child clark names, frozenset of attribute clark names)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Vocabulary) and self.roots == other.roots and self.elements == other.elements
+
+    __hash__ = None
 
     @classmethod
     def of(cls, tree) -> "Vocabulary":
