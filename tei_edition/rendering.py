@@ -329,7 +329,8 @@ def _xslt_errors(path: Path, log, what: str) -> str:
             filename = unquote(urlsplit(filename).path)
         if filename.startswith("string://") or filename == "<string>":
             filename = str(path)
-        line = f"{filename}:{entry.line or 0}:{entry.column or 0}: error: {entry.message.strip()}"
+        where = f"{filename}:{entry.line}" if entry.line else filename
+        line = f"{where}: error: {entry.message.strip()}"
         if line not in lines:
             lines.append(line)
     if not lines:
