@@ -163,7 +163,7 @@ def html_datetime(attributes) -> tuple[str | None, bool]:
 
     ``@when``, else the start (or the end) of ``@from``/``@to`` or
     ``@notBefore``/``@notAfter``; only values HTML accepts too (years 1 and
-    later, no time zone on a date, no hour 24, yearless dates as ``--MM-DD``).
+    later, no time zone on a date, no hour 24, yearless dates as ``MM-DD``).
     """
     normalised = dates.normalise(attributes)
     if normalised is None:
@@ -181,6 +181,8 @@ def html_datetime(attributes) -> tuple[str | None, bool]:
         ok = not zoned and not text.startswith("24:")
     else:
         ok = False
+    if ok and value.precision == "month-day":
+        text = text[2:]  # "06-25": the form every HTML checker accepts ("--06-25" is valid too, but not to all)
     return (text if ok else None), normalised.is_range
 
 

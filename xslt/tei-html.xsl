@@ -97,10 +97,12 @@
           <xsl:if test="$pagefind = 'yes'">
             <xsl:attribute name="data-pagefind-body"/>
           </xsl:if>
-          <xsl:call-template name="te:front-matter"/>
-          <xsl:call-template name="te:toc"/>
-          <xsl:apply-templates select="/*" mode="te:document"/>
-          <xsl:call-template name="te:footnotes"/>
+          <article class="te-document">
+            <xsl:call-template name="te:front-matter"/>
+            <xsl:call-template name="te:toc"/>
+            <xsl:apply-templates select="/*" mode="te:document"/>
+            <xsl:call-template name="te:footnotes"/>
+          </article>
         </main>
       </body>
     </html>

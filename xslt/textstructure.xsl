@@ -10,15 +10,10 @@
   xmlns:te="urn:tei-edition:render"
   exclude-result-prefixes="tei te">
 
-  <!-- Each text is an <article>; its parts are divs. -->
-  <xsl:template match="tei:text">
-    <article>
-      <xsl:call-template name="te:attrs"/>
-      <xsl:apply-templates/>
-    </article>
-  </xsl:template>
-
-  <xsl:template match="tei:front | tei:body | tei:back | tei:group">
+  <!-- The page is one <article class="te-document"> (tei-html.xsl): front
+       matter, contents, the text, the notes.  The text and its parts are
+       divs. -->
+  <xsl:template match="tei:text | tei:front | tei:body | tei:back | tei:group">
     <xsl:call-template name="te:block"/>
   </xsl:template>
 
