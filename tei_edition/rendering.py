@@ -238,6 +238,10 @@ def _read_stylesheet(path: Path) -> etree._ElementTree:
         raise UsageProblem(f"{problem} (in an XSLT stylesheet)") from None
     except InputProblem as problem:
         raise UsageProblem(str(problem)) from None
+    if tree.docinfo.system_url or tree.docinfo.public_id:
+        # libxslt loads imported files itself, with DTD loading on: refuse
+        # what the policy parser would only have ignored.
+        raise UsageProblem(f"{path}:1:1: error: an XSLT stylesheet may not name an external DTD in its DOCTYPE")
     root = tree.getroot()
     if root.tag not in (f"{{{XSL_NS}}}stylesheet", f"{{{XSL_NS}}}transform"):
         raise UsageProblem(
@@ -652,6 +656,32 @@ def _lookup_function(register_links: RegisterLinks) -> Callable[[str], RegisterL
     raise UsageProblem("register_links must be a mapping or a function")
 
 
+# libxslt stops at 3000 nested template calls; a TEI element costs several,
+# and 400 levels render in every tested shape.  Deeper documents (possible
+# only in huge-tree mode) get an error instead of a stylesheet failure.
+MAX_DEPTH = 400
+
+
+def _check_depth(root, path: str) -> None:
+    depth = deepest = 0
+    where = root
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, element
+        else:
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise XMLProblem(
+            path,
+            where.sourceline or 1,
+            1,
+            f"elements are nested {deepest} levels deep here; pages are rendered for up to {MAX_DEPTH} levels",
+            rule="too-deep",
+        )
+
+
 def prepare(tree, *, register_links: RegisterLinks = None, report=None) -> etree._ElementTree:
     """The annotated copy of ``tree`` that the stylesheets read (step 2).
 
@@ -660,6 +690,7 @@ def prepare(tree, *, register_links: RegisterLinks = None, report=None) -> etree
     """
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     path = (root.getroottree().docinfo.URL or "<document>")
+    _check_depth(root, path)
     copied = copy.deepcopy(root)
     _Preparer(copied, register_links, report, path).run()
     return etree.ElementTree(copied)

@@ -196,3 +196,13 @@ def test_compiled_once_and_again_when_the_file_changes(tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert load_stylesheet(path) is not first
     assert 'data-v="2"' in render(path)
+
+
+def test_a_stylesheet_naming_an_external_dtd_is_refused(tmp_path):
+    path = tmp_path / "dtd.xsl"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE xsl:stylesheet SYSTEM "file:///etc/passwd">\n'
+        + HEAD.split("\n", 1)[1]
+        + f'  <xsl:import href="{BASE_URI}"/>\n</xsl:stylesheet>\n'
+    )
+    assert problem(str(path)) == f"{path}:1:1: error: an XSLT stylesheet may not name an external DTD in its DOCTYPE"

@@ -251,3 +251,23 @@ def test_safe_url(value, expected):
 )
 def test_safe_id(value, expected):
     assert safe_id(value) == expected
+
+
+def test_a_document_too_deep_to_render_is_an_error_with_its_position():
+    from tei_edition.errors import XMLProblem
+
+    depth = 450
+    data = (f'<TEI xmlns="{TEI_NS}"><text><body>\n<p>' + "<hi>" * depth + "x" + "</hi>" * depth + "</p></body></text></TEI>").encode()
+    tree = parse_bytes(data, "deep.xml", huge=True)
+    with pytest.raises(XMLProblem) as caught:
+        render_document(tree)
+    assert str(caught.value).endswith(
+        "deep.xml:2:1: error: elements are nested 454 levels deep here; pages are rendered for up to 400 levels"
+    )
+    assert caught.value.exit_code == 1
+
+
+def test_the_deepest_document_the_parser_allows_by_default_renders():
+    depth = 250
+    data = (f'<TEI xmlns="{TEI_NS}"><text><body><p>' + "<hi rend='italic'>" * depth + "x" + "</hi>" * depth + "</p></body></text></TEI>").encode()
+    assert "x</i>" in render_document(parse_bytes(data, "deep.xml"))
