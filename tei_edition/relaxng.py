@@ -396,7 +396,7 @@ class _Placer:
                 elif problem.where == "attribute" and problem.attribute:
                     line, column = source_map.attribute(index, problem.attribute)
                 elif problem.where == "text":
-                    line, column = self._text(source_map, element, index)
+                    line, column = self._text(source_map, element, index, problem.owner)
                 else:
                     line, column = source_map.start_tag(index)
             elif problem.where != "text":
@@ -405,10 +405,10 @@ class _Placer:
         return Diagnostic(line, column, Severity.ERROR, problem.message, self.rule)
 
     @staticmethod
-    def _text(source_map: positions.SourceMap, element, index: int) -> tuple[int, int]:
+    def _text(source_map: positions.SourceMap, element, index: int, owner=None) -> tuple[int, int]:
         from tei_edition.rng import messages
 
-        found = messages.first_text(element)
+        found = messages.first_text(element) if owner is None else (owner, None)
         begin = source_map.start_span(index)[1]
         limit = source_map.end_span(index, element)[0]
         node = element if found is None else found[0]

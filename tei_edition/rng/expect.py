@@ -37,6 +37,8 @@ class Expectations:
         self._inside: dict = {}
         self._value_checks: dict = {}
         self._derivs: dict = {}  # (define, token) -> derivative: defines are shared, their derivatives too
+        self._att_derivs: dict = {}
+        self._with_attributes: dict = {}
 
     # -- element patterns ------------------------------------------------------
     def _index(self) -> None:
@@ -191,6 +193,129 @@ class Expectations:
                 known = self._derivs[key] = self.deriv(self.defines[p[1]], token, depth + 1)
             return known
         return NA  # empty, notAllowed, attribute
+
+    # -- attributes, as Jing matches them (unordered, before the children) -------
+    def att_deriv(self, p: tuple, name: str, value: str) -> tuple:
+        """What remains of ``p`` once the attribute ``name="value"`` is matched (Clark's attDeriv).
+
+        Values are compared only against ``value`` patterns; a datatype takes any
+        value here (libxml2 has judged values already).
+        """
+        kind = p[0]
+        if kind == "attribute":
+            ns, local = split_clark(name)
+            return EMPTY if contains(p[1], ns, local) and _value_matches(self, p[2], value) else NA
+        if kind == "choice":
+            return _choice([self.att_deriv(c, name, value) for c in p[1]])
+        if kind in ("group", "interleave"):
+            options = []
+            for i, member in enumerate(p[1]):
+                d = self.att_deriv(member, name, value)
+                if d != NA:
+                    rest = p[1][:i] + (d,) + p[1][i + 1:]
+                    options.append(_interleave(rest) if kind == "interleave" else _group_of(rest))
+            return _choice(options)
+        if kind in ("oneOrMore", "zeroOrMore"):
+            return _group(self.att_deriv(p[1], name, value), ("zeroOrMore", p[1]))
+        if kind == "optional":
+            return self.att_deriv(p[1], name, value)
+        if kind == "mixed":
+            return self.att_deriv(("interleave", (("text",), p[1])), name, value)
+        if kind == "ref":
+            if not self.has_attributes(p):
+                return NA
+            key = (p[1], name, value)
+            known = self._att_derivs.get(key)
+            if known is None:
+                known = self._att_derivs[key] = self.att_deriv(self.defines[p[1]], name, value)
+            return known
+        return NA
+
+    def has_attributes(self, p: tuple) -> bool:
+        """Whether ``p`` has attribute patterns (outside child elements)."""
+        kind = p[0]
+        if kind == "attribute":
+            return True
+        if kind in ("choice", "group", "interleave"):
+            return any(self.has_attributes(c) for c in p[1])
+        if kind in ("optional", "zeroOrMore", "oneOrMore", "mixed"):
+            return self.has_attributes(p[1])
+        if kind == "ref":
+            known = self._with_attributes.get(p[1])
+            if known is None:
+                self._with_attributes[p[1]] = False
+                known = self._with_attributes[p[1]] = self.has_attributes(self.defines[p[1]])
+            return known
+        return False
+
+    def close_start_tag(self, p: tuple) -> tuple:
+        """``p`` after the start tag: attribute patterns still unmatched can no longer match."""
+        kind = p[0]
+        if kind == "attribute":
+            return NA
+        if not self.has_attributes(p):
+            return p
+        if kind == "choice":
+            return _choice([self.close_start_tag(c) for c in p[1]])
+        if kind == "group":
+            return _group_of(tuple(self.close_start_tag(c) for c in p[1]))
+        if kind == "interleave":
+            return _interleave(tuple(self.close_start_tag(c) for c in p[1]))
+        if kind in ("optional", "zeroOrMore"):
+            inner = self.close_start_tag(p[1])
+            return EMPTY if inner in (NA, EMPTY) else (kind, inner)
+        if kind == "oneOrMore":
+            inner = self.close_start_tag(p[1])
+            return inner if inner in (NA, EMPTY) else (kind, inner)
+        if kind == "mixed":
+            inner = self.close_start_tag(p[1])
+            return NA if inner == NA else ("mixed", inner)
+        if kind == "ref":
+            return self.close_start_tag(self.defines[p[1]])
+        return p
+
+    def check(self, element):
+        """Where ``element`` itself first breaks the grammar, as Jing would find it.
+
+        Looks at the element's attributes and at its children one level down
+        (names and non-blank text, not their insides).  Returns None when they
+        fit, or one of ``("attribute", element, name)``, ``("attributes",
+        element, None)`` (a required attribute is missing), ``("start", child,
+        None)``, ``("text", element, owner)`` (the text of ``owner`` when it is
+        the element, else the tail of that child) and ``("end", element, None)``.
+        """
+        state = self.content_of(element)
+        if state == NA:
+            return None
+        for name, value in element.items():
+            after = self.att_deriv(state, name, value)
+            if after == NA:
+                return ("attribute", element, name)
+            state = after
+        state = self.close_start_tag(state)
+        if state == NA:
+            return ("attributes", element, None)
+        pending = element if element.text and element.text.strip() else None
+        for child in element:
+            if isinstance(child.tag, str):
+                if pending is not None:
+                    state = self.deriv(state, TEXT)
+                    if state == NA:
+                        return ("text", element, pending)
+                    pending = None
+                after = self.deriv(state, child.tag)
+                if after == NA:
+                    return ("start", child, None)
+                state = after
+            if pending is None and child.tail and child.tail.strip():
+                pending = child
+        if pending is not None:
+            state = self.deriv(state, TEXT)
+            if state == NA:
+                return ("text", element, pending)
+        if not self.nullable(state):
+            return ("end", element, None)
+        return None
 
     def first(self, p: tuple, out: set, seen: set | None = None) -> None:
         """Add to ``out`` the name classes (and TEXT) that may come next in ``p``."""
@@ -441,6 +566,28 @@ def _group(first: tuple, rest: tuple) -> tuple:
     if rest == EMPTY:
         return first
     return ("group", (first, rest))
+
+
+def _group_of(members: tuple) -> tuple:
+    if NA in members:
+        return NA
+    kept = tuple(m for m in members if m != EMPTY)
+    if not kept:
+        return EMPTY
+    return kept[0] if len(kept) == 1 else ("group", kept)
+
+
+def _value_matches(expect: "Expectations", p: tuple, value: str, depth: int = 0) -> bool:
+    kind = p[0]
+    if kind == "value":
+        if p[2] == "string":
+            return value == p[4]
+        return " ".join(value.split()) == " ".join(p[4].split())
+    if kind == "choice":
+        return any(_value_matches(expect, c, value, depth + 1) for c in p[1])
+    if kind == "ref" and depth < 50:
+        return _value_matches(expect, expect.defines[p[1]], value, depth + 1)
+    return True  # text, data, list: libxml2 judges the value
 
 
 def _interleave(members: tuple) -> tuple:

@@ -69,16 +69,20 @@ _LIST_LIMIT = 12
 class Problem:
     """One problem to report: what, about which element, and which part of it."""
 
-    __slots__ = ("where", "element", "message", "attribute", "line", "echo")
+    __slots__ = ("where", "element", "message", "attribute", "line", "kind", "owner")
 
     def __init__(self, where: str, element, message: str, attribute: str | None = None, line: int = 0,
-                 echo: bool = False):
+                 kind: str = "other", owner=None):
         self.where = where          # "start" | "end" | "attribute" | "text": which source position
         self.element = element      # the lxml element it is about (None: unknown)
         self.message = message
         self.attribute = attribute  # qualified name as written, for "attribute"
         self.line = line            # libxml2's line, when the element is unknown
-        self.echo = echo            # may only echo another problem at or after it (see problems())
+        self.kind = kind            # "content" | "attribute" | "id" | "other": how to verify it
+        self.owner = owner          # for "text": the node whose text (or, for a child, tail) it is
+
+    def key(self) -> tuple:
+        return (self.where, id(self.element), self.attribute, id(self.owner), self.message)
 
 
 def locate(tree, path: str | None):
@@ -213,9 +217,13 @@ class Wording:
                     return f"<{name}> is incomplete: text is missing"
         return f"<{name}> is incomplete: a required child element is missing"
 
-    def text(self, element) -> str:
-        found = first_text(element)
-        snippet = f' "{_snippet(found[1])}"' if found else ""
+    def text(self, element, owner=None) -> str:
+        if owner is None:
+            found = first_text(element)
+            text = found[1] if found else ""
+        else:
+            text = owner.text if owner is element else owner.tail
+        snippet = f' "{_snippet(text)}"' if text and text.strip() else ""
         return f"text{snippet} is not allowed in <{_qname(element)}>"
 
     def namespace(self, element, kind: str, fields: dict) -> str:
@@ -327,7 +335,8 @@ def problems(entries, tree, expectations: Expectations | None) -> list[Problem]:
                 if ids is None:
                     ids = _ids(tree)
                 message, written = wording.attribute(element, fields.get("attribute", ""), ids)
-                attribute_problems.append(Problem("attribute", element, message, written))
+                kind = "id" if message.startswith("duplicate ID") else "attribute"
+                attribute_problems.append(Problem("attribute", element, message, written, kind=kind))
             elif kind == "RELAXNG_ERR_DUPID":
                 if ids is None:
                     ids = _ids(tree)
@@ -335,13 +344,14 @@ def problems(entries, tree, expectations: Expectations | None) -> list[Problem]:
                 first = ids.get(value)
                 where = f" (first on line {first.sourceline})" if first is not None and first is not element else ""
                 written = next((_written(element, k) for k, v in element.items() if v == value), None)
-                attribute_problems.append(Problem("attribute", element, f'duplicate ID "{value}"{where}', written))
+                attribute_problems.append(Problem("attribute", element, f'duplicate ID "{value}"{where}', written,
+                                                  kind="id"))
             elif kind == "RELAXNG_ERR_TYPEVAL" and "RELAXNG_ERR_ATTRVALID" in kinds:
                 message, written = wording.bad_value(element, fields.get("value", ""))
-                attribute_problems.append(Problem("attribute", element, message, written))
+                attribute_problems.append(Problem("attribute", element, message, written, kind="attribute"))
         if not attribute_problems and "RELAXNG_ERR_ATTRVALID" in kinds:
             message, written = wording.attributes(element)
-            attribute_problems.append(Problem("attribute", element, message, written))
+            attribute_problems.append(Problem("attribute", element, message, written, kind="attribute"))
         found.extend(_unique(attribute_problems))
         # content
         content = [e for e in entries_here if e.type_name not in _ATTRIBUTE_KINDS
@@ -354,49 +364,128 @@ def problems(entries, tree, expectations: Expectations | None) -> list[Problem]:
         else:
             continue
         found.append(_content_problem(entry, element, wording, {e.type_name for e in content}))
-    return [problem for problem in found if not (problem.echo and _later_problem(problem, found))]
+    if expectations is None:
+        return found
+    return _verified(found, wording, ids if ids is not None else {}, tree)
 
 
-def _later_problem(echo: Problem, found: list[Problem]) -> bool:
-    """Whether another problem lies in ``echo``'s element or in the siblings after it."""
-    element = echo.element
-    parent = element.getparent()
+def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[Problem]:
+    """libxml2's problems, checked against the grammar the way Jing would find them.
+
+    Where libxml2 cannot compile a content model to an automaton it matches by
+    backtracking, and when that fails it reports what each abandoned branch
+    tripped over ("expecting element head, got person" at children that are
+    fine), before the real problem.  So every problem with an element's
+    children is re-checked with :meth:`Expectations.check` on that element:
+    if the children fit, the report was an echo and goes; if not, the problem
+    is put where the check finds it (Jing's first error inside that element).
+    Attribute problems whose attributes turn out fine go too.  The elements
+    concerned and their ancestors are then checked for what libxml2 left
+    unsaid (it may skip an element's attributes once its content failed).
+    Problems are only dropped in favour of others: if all would go, libxml2's
+    own report stays.
+    """
+    expect = wording.expect
+    checks: dict = {}
+
+    def check(element):
+        key = id(element)
+        if key not in checks:  # the element is kept too: an id is only unique while its object lives
+            checks[key] = (element, expect.check(element))
+        return checks[key][1]
+
+    kept: list[Problem] = []
+    echoes: list = []  # elements whose children libxml2 blamed although they fit
+    unplaced: list[Problem] = []
     for problem in found:
-        other = problem.element
-        if problem is echo or other is None:
+        element = problem.element
+        if element is None:  # libxml2 did not say where: look through the whole document
+            echoes.append(tree.getroot())
+            unplaced.append(problem)
+        elif problem.kind in ("other", "id"):
+            kept.append(problem)
+        elif problem.kind == "content":
+            # the element whose children are wrong: libxml2 names the child
+            # ("Did not expect element p") or, when backtracking, the parent
+            scopes = [x for x in ((element, element.getparent()) if problem.where == "start" else (element,))
+                      if x is not None]
+            results = [check(scope) for scope in scopes]
+            kept.extend(_from_check(result, wording, ids) for result in results if result is not None)
+            if all(result is None for result in results):
+                echoes.append(scopes[-1])
+        elif problem.kind == "attribute":
+            result = check(element)
+            if (result is not None and result[0] in ("attribute", "attributes")) or _bad_value(expect, element):
+                kept.append(problem)
+    for problem in found + kept:
+        if problem.element is None:
             continue
-        if other is element:
-            return True
-        for ancestor in other.iterancestors():
-            if ancestor is element:
-                return True
-            if ancestor is parent:
+        for element in (problem.element, *problem.element.iterancestors()):
+            result = check(element)
+            if result is not None:
+                kept.append(_from_check(result, wording, ids))
+    # An echo means some child failed as a whole, and libxml2 did not say why:
+    # look inside for the first problem the grammar finds (in document order).
+    for scope in echoes:
+        if any(p.element is not None and (p.element is scope or _inside(p.element, scope)) for p in kept):
+            continue
+        for element in scope.iter(tag=etree.Element):
+            result = check(element)
+            if result is None and _bad_value(expect, element):
+                result = ("attribute", element, _first_bad_attribute(expect, element))
+            if result is not None:
+                kept.append(_from_check(result, wording, ids))
                 break
-        if other.getparent() is parent or any(a is parent for a in other.iterancestors()):
-            # in the same parent: does it come after the echo?
-            step = other
-            while step.getparent() is not parent:
-                step = step.getparent()
-            sibling = element.getnext()
-            while sibling is not None:
-                if sibling is step:
-                    return True
-                sibling = sibling.getnext()
-    return False
+    if not kept:
+        return found
+    if not any(p.element is not None for p in kept):
+        kept.extend(unplaced)
+    unique: dict = {}
+    for problem in kept:
+        unique.setdefault(problem.key(), problem)
+    return list(unique.values())
+
+
+def _bad_value(expect: Expectations, element) -> bool:
+    return _first_bad_attribute(expect, element) is not None
+
+
+def _first_bad_attribute(expect: Expectations, element) -> str | None:
+    for key, value in element.items():
+        if expect.value_allowed(element, key, value) is False:
+            return key
+    return None
+
+
+def _inside(element, scope) -> bool:
+    return any(ancestor is scope for ancestor in element.iterancestors())
+
+
+def _from_check(result, wording: Wording, ids: dict) -> Problem:
+    where, node, name = result
+    if where == "attribute":
+        message, written = wording.attribute(node, etree.QName(name).localname, ids)
+        return Problem("attribute", node, message, written, kind="attribute")
+    if where == "attributes":
+        message, written = wording.attributes(node)
+        return Problem("attribute", node, message, written, kind="attribute")
+    if where == "start":
+        return Problem("start", node, wording.not_allowed(node), kind="content")
+    if where == "text":
+        return Problem("text", node, wording.text(node, name), kind="content", owner=name)
+    return Problem("end", node, wording.incomplete(node), kind="content")
 
 
 def _content_problem(entry, element, wording: Wording, kinds: set) -> Problem:
     kind, fields = entry.type_name, _fields(entry)
+    if kind == "RELAXNG_ERR_EXTRACONTENT" and fields.get("name") == "text" and first_text(element) is not None:
+        return Problem("text", element, wording.text(element), kind="content")  # "Element pb has extra content: text"
     if kind in ("RELAXNG_ERR_ELEMWRONG", "RELAXNG_ERR_EXTRACONTENT", "RELAXNG_ERR_INTEREXTRA", "RELAXNG_ERR_ELEMNAME"):
-        # Without a "Did not expect" for the same element, "extra content" comes
-        # from libxml2's backtracking (content it cannot compile, e.g. with
-        # wildcards): it can name where matching stopped, before the real problem.
-        echo = kind == "RELAXNG_ERR_EXTRACONTENT" and "RELAXNG_ERR_ELEMWRONG" not in kinds
-        return Problem("start", element, wording.not_allowed(element), echo=echo)
+        return Problem("start", element, wording.not_allowed(element), kind="content")
     if kind == "RELAXNG_ERR_NOELEM":
-        return Problem("end", element, wording.incomplete(element))
+        return Problem("end", element, wording.incomplete(element), kind="content")
     if kind in ("RELAXNG_ERR_TEXTWRONG", "RELAXNG_ERR_NOTELEM"):
-        return Problem("text", element, wording.text(element))
+        return Problem("text", element, wording.text(element), kind="content")
     if kind in ("RELAXNG_ERR_ELEMNONS", "RELAXNG_ERR_ELEMWRONGNS", "RELAXNG_ERR_ELEMEXTRANS"):
         return Problem("start", element, wording.namespace(element, kind, fields))
     name = _qname(element)
