@@ -270,13 +270,16 @@ class _Run:
         if not self.schema_only and etree.QName(document.root).namespace is None:
             return []  # integrity says "add xmlns=..."; grammar errors would only repeat it
         plan = []
+        unusable = set()
         for ref in self.schemas(document, forced):
             if self.schema_only and not ref.is_grammar:
                 continue
             try:
                 plan.append((ref, self.schema_for(ref)))
             except TeiEditionError as error:
-                self._unusable(document, ref, error)
+                if os.path.abspath(ref.path) not in unusable:  # once, not again for its Schematron
+                    unusable.add(os.path.abspath(ref.path))
+                    self._unusable(document, ref, error)
         return plan
 
     def _unusable(self, document: Document, ref: SchemaRef, error) -> None:

@@ -203,3 +203,23 @@ def test_next_catalog_is_consulted_after(tmp_path):
     )
     catalog = Catalog(required=[tmp_path / "first.xml"])
     assert catalog.locate("https://example.org/a.rng", tmp_path / "doc.xml") == (tmp_path / "local.rng", None)
+
+
+def test_a_broken_schema_named_by_the_document_is_an_error_in_that_document(cli_run, tmp_path):
+    (tmp_path / "bad.rng").write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><ref name="nope"/></start></grammar>'
+    )
+    (tmp_path / "a.xml").write_text(
+        '<?xml-model href="bad.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></TEI>\n'
+    )
+    code, out, _ = cli_run("validate", "a.xml", cwd=tmp_path)
+    first, summary = out.splitlines()
+    assert first.startswith("a.xml:1:1: error: schema bad.rng cannot be used: ")
+    assert first.endswith("[xml-model]")
+    assert summary == "1 file, 1 error, 0 warnings"
+    assert code == 1
+    # Named on the command line instead, the same schema is a usage problem.
+    code, out, err = cli_run("validate", "a.xml", "--schema", "bad.rng", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert "reference to undefined pattern 'nope'" in err
