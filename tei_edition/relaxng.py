@@ -157,7 +157,9 @@ class RelaxNG:
                     if self.path.suffix == ".rnc" else ""
                 raise InputProblem(f"{problem}{hint}") from None
             self._grammar = simplify.read_root(root)
-        self._store.put("grammar", self._grammar_key, (self._grammar.start, self._grammar.defines))
+        grammar = self._grammar
+        self._store.put("grammar", self._grammar_key, (grammar.start, grammar.defines, tuple(sorted(grammar.element_names)),
+                                                      grammar.wildcards))
         self._store.put("grammar-files", self._grammar_key, [(n, *_signature(n)) for n in self._grammar.files])
 
     @property
@@ -171,7 +173,8 @@ class RelaxNG:
                     if stored is None:  # the cache lost it since load(): read the schema again
                         self._simplify(self.path.read_bytes())
                     else:
-                        self._grammar = simplify.Grammar(stored[0], stored[1], (str(self.path),))
+                        start, defines, names, wildcards = stored
+                        self._grammar = simplify.Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
         return self._grammar
 
     @property

@@ -32,6 +32,7 @@ class Expectations:
         self.grammar = grammar
         self.defines = grammar.defines
         self._by_name: dict[str, list] | None = None
+        self._namespaces: dict | None = None
         self._wildcards: list = []
         self._nullable: dict = {}
         self._inside: dict = {}
@@ -39,6 +40,7 @@ class Expectations:
         self._derivs: dict = {}  # (define, token) -> derivative: defines are shared, their derivatives too
         self._att_derivs: dict = {}
         self._with_attributes: dict = {}
+        self._closed: dict = {}
 
     # -- element patterns ------------------------------------------------------
     def _index(self) -> None:
@@ -76,18 +78,20 @@ class Expectations:
 
     def namespaces_of(self, local: str) -> list[str]:
         """The namespaces in which the grammar names an element ``local``."""
-        if self._by_name is None:
-            self._index()
-        return sorted({split_clark(name)[0] for name in self._by_name if split_clark(name)[1] == local})
+        if self._namespaces is None:
+            namespaces: dict[str, set] = {}
+            for name in self.grammar.element_names:
+                ns, name_local = split_clark(name)
+                namespaces.setdefault(name_local, set()).add(ns)
+            self._namespaces = namespaces
+        return sorted(self._namespaces.get(local, ()))
 
     def defines_element(self, name: str) -> bool:
         """Whether any element pattern of the grammar (named or wildcard) matches ``name``."""
-        if self._by_name is None:
-            self._index()
-        if name in self._by_name:
+        if name in self.grammar.element_names:
             return True
         ns, local = split_clark(name)
-        return any(contains(p[1], ns, local) for p in self._wildcards)
+        return any(contains(nc, ns, local) for nc in self.grammar.wildcards)
 
     def patterns_at(self, element) -> list:
         """The element patterns that apply to ``element`` where it is: followed from the root
@@ -109,18 +113,22 @@ class Expectations:
 
     def _patterns_within(self, content: tuple, name: str) -> list:
         """Element patterns for ``name`` among the children ``content`` allows (not deeper)."""
-        key = (id(content), name)
-        known = self._inside.get(key)
-        if known is None:
-            ns, local = split_clark(name)
-            known = []
+        index = self._inside.get(id(content))
+        if index is None:
+            named: dict[str, list] = {}
+            wildcards: list = []
             stack, seen = [content], set()
             while stack:
                 p = stack.pop()
                 kind = p[0]
                 if kind == "element":
-                    if contains(p[1], ns, local) and p not in known:
-                        known.append(p)
+                    nc = p[1]
+                    if nc[0] == "name":
+                        found = named.setdefault(clark(nc[1], nc[2]), [])
+                        if p not in found:
+                            found.append(p)
+                    elif p not in wildcards:
+                        wildcards.append(p)
                 elif kind in ("group", "interleave", "choice"):
                     stack.extend(p[1])
                 elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed"):
@@ -128,8 +136,13 @@ class Expectations:
                 elif kind == "ref" and p[1] not in seen:
                     seen.add(p[1])
                     stack.append(self.defines[p[1]])
-            self._inside[key] = known
-        return known
+            index = self._inside[id(content)] = (named, wildcards, content)  # (keeps content alive for its id)
+        named, wildcards, _ = index
+        found = list(named.get(name, ()))
+        if wildcards:
+            ns, local = split_clark(name)
+            found.extend(p for p in wildcards if contains(p[1], ns, local) and p not in found)
+        return found
 
     # -- derivatives -------------------------------------------------------------
     def nullable(self, p: tuple) -> bool:
@@ -159,7 +172,10 @@ class Expectations:
         if kind == "element":
             if token == TEXT:
                 return NA
-            return EMPTY if contains(p[1], *split_clark(token)) else NA
+            nc = p[1]
+            if nc[0] == "name":
+                return EMPTY if token == (f"{{{nc[1]}}}{nc[2]}" if nc[1] else nc[2]) else NA
+            return EMPTY if contains(nc, *split_clark(token)) else NA
         if kind == "text":
             return p if token == TEXT else NA
         if kind in ("data", "value", "list"):
@@ -271,7 +287,10 @@ class Expectations:
             inner = self.close_start_tag(p[1])
             return NA if inner == NA else ("mixed", inner)
         if kind == "ref":
-            return self.close_start_tag(self.defines[p[1]])
+            known = self._closed.get(p[1])
+            if known is None:
+                known = self._closed[p[1]] = self.close_start_tag(self.defines[p[1]])
+            return known
         return p
 
     def check(self, element):

@@ -69,20 +69,27 @@ _LIST_LIMIT = 12
 class Problem:
     """One problem to report: what, about which element, and which part of it."""
 
-    __slots__ = ("where", "element", "message", "attribute", "line", "kind", "owner")
+    __slots__ = ("where", "element", "_message", "attribute", "line", "kind", "owner")
 
-    def __init__(self, where: str, element, message: str, attribute: str | None = None, line: int = 0,
+    def __init__(self, where: str, element, message, attribute: str | None = None, line: int = 0,
                  kind: str = "other", owner=None):
         self.where = where          # "start" | "end" | "attribute" | "text": which source position
         self.element = element      # the lxml element it is about (None: unknown)
-        self.message = message
+        self._message = message     # the words, or a function that finds them (most problems are dropped)
         self.attribute = attribute  # qualified name as written, for "attribute"
         self.line = line            # libxml2's line, when the element is unknown
         self.kind = kind            # "content" | "attribute" | "id" | "other": how to verify it
         self.owner = owner          # for "text": the node whose text (or, for a child, tail) it is
 
+    @property
+    def message(self) -> str:
+        if callable(self._message):
+            self._message = self._message()
+        return self._message
+
     def key(self) -> tuple:
-        return (self.where, id(self.element), self.attribute, id(self.owner), self.message)
+        place = self.attribute if self.where == "attribute" else None
+        return (self.where, id(self.element), place, id(self.owner))
 
 
 def locate(tree, path: str | None):
@@ -380,7 +387,7 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
     if the children fit, the report was an echo and goes; if not, the problem
     is put where the check finds it (Jing's first error inside that element).
     Attribute problems whose attributes turn out fine go too.  The elements
-    concerned and their ancestors are then checked for what libxml2 left
+    concerned and their parents are then checked for what libxml2 left
     unsaid (it may skip an element's attributes once its content failed).
     Problems are only dropped in favour of others: if all would go, libxml2's
     own report stays.
@@ -420,8 +427,8 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
     for problem in found + kept:
         if problem.element is None:
             continue
-        for element in (problem.element, *problem.element.iterancestors()):
-            result = check(element)
+        for element in (problem.element, problem.element.getparent()):
+            result = check(element) if element is not None else None
             if result is not None:
                 kept.append(_from_check(result, wording, ids))
     # An echo means some child failed as a whole, and libxml2 did not say why:
@@ -470,22 +477,22 @@ def _from_check(result, wording: Wording, ids: dict) -> Problem:
         message, written = wording.attributes(node)
         return Problem("attribute", node, message, written, kind="attribute")
     if where == "start":
-        return Problem("start", node, wording.not_allowed(node), kind="content")
+        return Problem("start", node, lambda: wording.not_allowed(node), kind="content")
     if where == "text":
-        return Problem("text", node, wording.text(node, name), kind="content", owner=name)
-    return Problem("end", node, wording.incomplete(node), kind="content")
+        return Problem("text", node, lambda: wording.text(node, name), kind="content", owner=name)
+    return Problem("end", node, lambda: wording.incomplete(node), kind="content")
 
 
 def _content_problem(entry, element, wording: Wording, kinds: set) -> Problem:
     kind, fields = entry.type_name, _fields(entry)
     if kind == "RELAXNG_ERR_EXTRACONTENT" and fields.get("name") == "text" and first_text(element) is not None:
-        return Problem("text", element, wording.text(element), kind="content")  # "Element pb has extra content: text"
+        return Problem("text", element, lambda: wording.text(element), kind="content")  # "... extra content: text"
     if kind in ("RELAXNG_ERR_ELEMWRONG", "RELAXNG_ERR_EXTRACONTENT", "RELAXNG_ERR_INTEREXTRA", "RELAXNG_ERR_ELEMNAME"):
-        return Problem("start", element, wording.not_allowed(element), kind="content")
+        return Problem("start", element, lambda: wording.not_allowed(element), kind="content")
     if kind == "RELAXNG_ERR_NOELEM":
-        return Problem("end", element, wording.incomplete(element), kind="content")
+        return Problem("end", element, lambda: wording.incomplete(element), kind="content")
     if kind in ("RELAXNG_ERR_TEXTWRONG", "RELAXNG_ERR_NOTELEM"):
-        return Problem("text", element, wording.text(element), kind="content")
+        return Problem("text", element, lambda: wording.text(element), kind="content")
     if kind in ("RELAXNG_ERR_ELEMNONS", "RELAXNG_ERR_ELEMWRONGNS", "RELAXNG_ERR_ELEMEXTRANS"):
         return Problem("start", element, wording.namespace(element, kind, fields))
     name = _qname(element)

@@ -71,6 +71,8 @@ class Grammar:
     start: tuple
     defines: dict  # name -> pattern
     files: tuple = ()  # every schema file read (the main one first)
+    element_names: frozenset = frozenset()  # Clark names that element patterns name
+    wildcards: tuple = ()  # the other name classes of element patterns (anyName, nsName)
 
 
 def _problem(node, message: str) -> SchemaProblem:
@@ -139,6 +141,8 @@ class _Reader:
         self.scopes = 0
         self.open_files: list[str] = []
         self.files: list[str] = []
+        self.element_names: set[str] = set()
+        self.wildcards: list[tuple] = []
 
     def next_scope(self) -> int:
         self.scopes += 1
@@ -242,6 +246,7 @@ class _Reader:
                     raise _problem(node, "<element> without a name")
                 nc = self.name_class(children[0], ns)
                 children = children[1:]
+            self._note_element(nc)
             return ("element", nc, self.content(node, ns, scope, "group", children))
         if kind == "attribute":
             children = _rng_children(node)
@@ -278,6 +283,15 @@ class _Reader:
                 self.open_files.pop()
         # nested grammar
         return self.grammar(node, ns, scope)
+
+    def _note_element(self, nc: tuple) -> None:
+        if nc[0] == "name":
+            self.element_names.add(f"{{{nc[1]}}}{nc[2]}" if nc[1] else nc[2])
+        elif nc[0] == "choice":
+            for child in nc[1]:
+                self._note_element(child)
+        elif nc not in self.wildcards:
+            self.wildcards.append(nc)
 
     def name_class(self, node, ns: str) -> tuple:
         kind = _local(node)
@@ -376,7 +390,8 @@ def read_root(root) -> Grammar:
     for name in _undefined(start, reader.defines):
         raise SchemaProblem(f"{root.getroottree().docinfo.URL or 'schema'}: invalid RELAX NG: "
                             f"reference to undefined pattern {name.split('~')[0]!r}")
-    return Grammar(start, reader.defines, tuple(reader.files))
+    return Grammar(start, reader.defines, tuple(reader.files), frozenset(reader.element_names),
+                   tuple(reader.wildcards))
 
 
 def _undefined(start, defines):

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 # Bump when the format of any entry, the simplification or the pruning changes.
-FORMAT = "relaxng-4"
+FORMAT = "relaxng-5"
 
 
 def default_folder() -> Path | None:
