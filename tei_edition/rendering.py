@@ -128,6 +128,7 @@ def _is_local_path(url: str) -> bool:
     return url_scheme(url) is None and not url.startswith(("/", "\\"))
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_\-]+")  # an element name that is a class name as it is
 _ID_UNSAFE = re.compile(r"[^\w.\-]")
 _CLASS_UNSAFE = re.compile(r"[^\w\-]+")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
@@ -430,6 +431,7 @@ class _Preparer:
         self.prefixes = pointers.prefix_defs(root)
         self.lookup_function = _lookup_function(register_links)
         self.ids = _Ids()
+        self.base_classes: dict[str, str] = {}
         self.renditions = {
             element.get(XML_ID): " ".join(element.itertext())
             for element in root.iter(f"{_T}rendition")
@@ -447,17 +449,46 @@ class _Preparer:
     def run(self) -> None:
         area = text_area(self.root)
         self._ids(area)
+        self._line_starts()
+        date_attributes = frozenset(dates.DATE_ATTRIBUTES)
         for element in self.root.iter(etree.Element):
-            if element.tag.startswith(_R):
+            tag = element.tag
+            if tag.startswith(_R):
                 continue
-            self._classes(element)
-            self._links(element)
-            if any(name in element.attrib for name in dates.DATE_ATTRIBUTES):
+            local = tag.rpartition("}")[2]
+            if not element.attrib:  # most elements: only a class, and only when the name needs cleaning
+                if not _PLAIN_NAME.fullmatch(local):
+                    element.set(f"{_R}class", self._base_class(local))
+                continue
+            names = element.attrib.keys()
+            self._classes(element, local)
+            self._links(element, tag, local)
+            if not date_attributes.isdisjoint(names):
                 value, is_range = html_datetime(element.attrib)
                 if value:
                     element.set(f"{_R}datetime", value)
                     if is_range:
                         element.set(f"{_R}date-range", "yes")
+
+    def _line_starts(self) -> None:
+        """Mark each lb that comes before any text or content in its parent."""
+        quiet = {f"{_T}{name}" for name in ("pb", "cb", "milestone", "anchor", "lb")}
+        done = set()
+        for lb in self.root.iter(f"{_T}lb"):
+            parent = lb.getparent()
+            if parent is None or parent in done:
+                continue
+            done.add(parent)
+            if parent.text and parent.text.strip():
+                continue
+            for child in parent:
+                if isinstance(child.tag, str):
+                    if child.tag == f"{_T}lb":
+                        child.set(f"{_R}line-start", "yes")
+                    elif child.tag not in quiet:
+                        break
+                if child.tail and child.tail.strip():
+                    break
 
     def _ids(self, area) -> None:
         assigned = {}
@@ -490,26 +521,37 @@ class _Preparer:
         for element, html_id in assigned.items():
             element.set(f"{_R}id", html_id)
 
-    def _classes(self, element) -> None:
-        local = safe_class(_localname(element)) or "element"
-        classes = [f"tei-{local}"]
+    def _base_class(self, local: str) -> str:
+        found = self.base_classes.get(local)
+        if found is None:
+            found = self.base_classes[local] = f"tei-{safe_class(local) or 'element'}"
+        return found
+
+    def _classes(self, element, local: str) -> None:
+        base = self._base_class(local)
+        classes = [base]
         tokens = 0
         for attribute in _CLASS_ATTRIBUTES:
-            for token in (element.get(attribute) or "").split():
+            value = element.get(attribute)
+            if not value:
+                continue
+            for token in value.split():
                 cleaned = safe_class(token)
-                candidate = f"tei-{local}--{cleaned}" if cleaned else None
+                candidate = f"{base}--{cleaned}" if cleaned else None
                 if candidate and candidate not in classes and tokens < _MAX_CLASS_TOKENS:
                     classes.append(candidate)
                     tokens += 1
-        element.set(f"{_R}class", " ".join(classes))
+        if len(classes) > 1 or not _PLAIN_NAME.fullmatch(local):
+            element.set(f"{_R}class", " ".join(classes))
         language = element.get(XML_LANG)
         if language is not None:
             tag = safe_lang(language)
             if tag:
                 element.set(f"{_R}lang", tag)
-        rend = self._rend_tokens(element)
-        if rend:
-            element.set(f"{_R}rend", f" {rend} ")
+        if element.get("rend") or element.get("style") or element.get("rendition"):
+            rend = self._rend_tokens(element)
+            if rend:
+                element.set(f"{_R}rend", f" {rend} ")
 
     def _rend_tokens(self, element) -> str:
         parts = [element.get("rend") or "", element.get("style") or ""]
@@ -550,9 +592,8 @@ class _Preparer:
         html_id = self.ids.by_xml_id.get(fragment or "")
         return _Link("#" + html_id, None, token) if html_id else None
 
-    def _links(self, element) -> None:
-        tei = _is_tei(element)
-        name = _localname(element)
+    def _links(self, element, tag: str, name: str) -> None:
+        tei = tag.startswith(_T)
         if tei and name in _LINK_ELEMENTS and element.get("target") is not None:
             self._targets(element, "target")
         elif tei and name in _GRAPHIC_ELEMENTS and element.get("url") is not None:

@@ -271,3 +271,19 @@ def test_the_deepest_document_the_parser_allows_by_default_renders():
     depth = 250
     data = (f'<TEI xmlns="{TEI_NS}"><text><body><p>' + "<hi rend='italic'>" * depth + "x" + "</hi>" * depth + "</p></body></text></TEI>").encode()
     assert "x</i>" in render_document(parse_bytes(data, "deep.xml"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<p>" + "line<lb/>" * 20000 + "</p>", "<list>" + "<item>i</item><pb/>" * 5000 + "</list>",
+     "<table>" + "<row><cell>a</cell><pb/><cell>b</cell></row>" * 3000 + "</table>"],
+    ids=["20000-line-breaks", "5000-items", "3000-rows"],
+)
+def test_long_sequences_render_in_linear_time(body):
+    import time
+
+    data = f'<TEI xmlns="{TEI_NS}"><text><body>{body}</body></text></TEI>'.encode()
+    tree = parse_bytes(data, "long.xml")
+    started = time.monotonic()
+    render_document(tree)
+    assert time.monotonic() - started < 5  # quadratic versions took minutes

@@ -15,6 +15,16 @@
 
   <xsl:key name="te:xml-id" match="*[@xml:id]" use="@xml:id"/>
 
+  <!-- Stray content of lists, tables and rows (not an item, row or cell):
+       each stray node belongs to the member that follows it.  Keys keep this
+       linear in the length of the list. -->
+  <xsl:key name="te:list-strays" use="generate-id(following-sibling::*[self::tei:item or self::tei:label][1])"
+      match="tei:list/node()[not(self::tei:item or self::tei:label or self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]"/>
+  <xsl:key name="te:table-strays" use="generate-id(following-sibling::tei:row[1])"
+      match="tei:table/node()[not(self::tei:row or self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]"/>
+  <xsl:key name="te:row-strays" use="generate-id(following-sibling::tei:cell[1])"
+      match="tei:table/tei:row/node()[not(self::tei:cell or self::te:*)][self::* or self::text()[normalize-space()]]"/>
+
   <!-- ================================================================
        Helpers
        ================================================================ -->
@@ -575,7 +585,6 @@
 
   <xsl:template match="tei:item | tei:label" mode="te:member">
     <xsl:param name="kind"/>
-    <xsl:variable name="me" select="."/>
     <xsl:variable name="name">
       <xsl:choose>
         <xsl:when test="$kind = 'dl' and self::tei:label">dt</xsl:when>
@@ -585,12 +594,9 @@
     </xsl:variable>
     <xsl:element name="{$name}">
       <xsl:call-template name="te:attrs"/>
-      <xsl:apply-templates select="preceding-sibling::node()
-          [not(self::tei:item or self::tei:label or self::tei:head or self::te:*)]
-          [self::* or self::text()[normalize-space()]]
-          [count(following-sibling::*[self::tei:item or self::tei:label][1] | $me) = 1]"/>
+      <xsl:apply-templates select="key('te:list-strays', generate-id())"/>
       <xsl:apply-templates/>
-      <xsl:if test="not(following-sibling::*[self::tei:item or self::tei:label])">
+      <xsl:if test="position() = last()">
         <xsl:apply-templates select="following-sibling::node()
             [not(self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]"/>
       </xsl:if>
@@ -647,23 +653,24 @@
   </xsl:template>
 
   <xsl:template match="tei:table/tei:row">
-    <xsl:variable name="me" select="."/>
-    <xsl:variable name="lead" select="preceding-sibling::node()
-        [not(self::tei:row or self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]
-        [count(following-sibling::tei:row[1] | $me) = 1]"/>
-    <xsl:variable name="tail" select="self::tei:row[not(following-sibling::tei:row)]/following-sibling::node()
-        [not(self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]"/>
+    <xsl:variable name="lead" select="key('te:table-strays', generate-id())"/>
     <tr>
       <xsl:call-template name="te:attrs"/>
       <xsl:choose>
         <xsl:when test="tei:cell">
           <xsl:apply-templates select="tei:cell">
             <xsl:with-param name="lead" select="$lead"/>
-            <xsl:with-param name="tail" select="$tail"/>
+            <xsl:with-param name="last-row" select="position() = last()"/>
           </xsl:apply-templates>
         </xsl:when>
         <xsl:otherwise>
-          <td><xsl:apply-templates select="$lead | node() | $tail"/></td>
+          <td>
+            <xsl:apply-templates select="$lead | node()"/>
+            <xsl:if test="position() = last()">
+              <xsl:apply-templates select="following-sibling::node()
+                  [not(self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]"/>
+            </xsl:if>
+          </td>
         </xsl:otherwise>
       </xsl:choose>
     </tr>
@@ -671,8 +678,7 @@
 
   <xsl:template match="tei:table/tei:row/tei:cell">
     <xsl:param name="lead" select="/.."/>
-    <xsl:param name="tail" select="/.."/>
-    <xsl:variable name="me" select="."/>
+    <xsl:param name="last-row" select="false()"/>
     <xsl:variable name="header" select="@role = 'label' or ../@role = 'label'"/>
     <xsl:element name="{substring('tdth', 1 + 2 * $header, 2)}">
       <xsl:call-template name="te:attrs"/>
@@ -690,15 +696,15 @@
       <xsl:if test="number(@rows) = floor(number(@rows)) and number(@rows) &gt; 1 and number(@rows) &lt;= 1000">
         <xsl:attribute name="rowspan"><xsl:value-of select="number(@rows)"/></xsl:attribute>
       </xsl:if>
-      <xsl:if test="not(preceding-sibling::tei:cell)"><xsl:apply-templates select="$lead"/></xsl:if>
-      <xsl:apply-templates select="preceding-sibling::node()
-          [not(self::tei:cell or self::te:*)][self::* or self::text()[normalize-space()]]
-          [count(following-sibling::tei:cell[1] | $me) = 1]"/>
+      <xsl:if test="position() = 1"><xsl:apply-templates select="$lead"/></xsl:if>
+      <xsl:apply-templates select="key('te:row-strays', generate-id())"/>
       <xsl:apply-templates/>
-      <xsl:if test="not(following-sibling::tei:cell)">
-        <xsl:apply-templates select="following-sibling::node()
-            [not(self::te:*)][self::* or self::text()[normalize-space()]]"/>
-        <xsl:apply-templates select="$tail"/>
+      <xsl:if test="position() = last()">
+        <xsl:apply-templates select="following-sibling::node()[not(self::te:*)][self::* or self::text()[normalize-space()]]"/>
+        <xsl:if test="$last-row">
+          <xsl:apply-templates select="../following-sibling::node()
+              [not(self::tei:head or self::te:*)][self::* or self::text()[normalize-space()]]"/>
+        </xsl:if>
       </xsl:if>
     </xsl:element>
   </xsl:template>
@@ -757,12 +763,11 @@
        Breaks and anchors
        ================================================================ -->
 
-  <!-- lb: a line break.  The first lb of a paragraph, line, head or
-       quotation only marks where the line begins, so it makes no break. -->
+  <!-- lb: a line break.  An lb before any text of a paragraph, line, head
+       or quotation (Python marks it @te:line-start) only marks where the
+       line begins, so it makes no break. -->
   <xsl:template match="tei:lb">
-    <xsl:variable name="first" select="not(preceding-sibling::node()
-        [(self::* and not(self::tei:pb or self::tei:cb or self::tei:milestone or self::tei:anchor or self::tei:lb or self::te:*))
-         or self::text()[normalize-space()]])
+    <xsl:variable name="first" select="@te:line-start
         and (parent::tei:p or parent::tei:ab or parent::tei:l or parent::tei:head or parent::tei:item
              or parent::tei:cell or parent::tei:note or parent::tei:quote or parent::tei:q or parent::tei:lg
              or parent::tei:div or parent::tei:body or parent::tei:opener or parent::tei:closer

@@ -22,7 +22,9 @@
   registers:
     @te:class     "tei-<localname>", plus for each token of @type, @rend and
                   @place the same class, two hyphens and the token (as in
-                  tei-hi then two hyphens then italic), sanitised; all elements
+                  tei-hi then two hyphens then italic), sanitised; left out
+                  when it would be just "tei-<localname>" of a plain name,
+                  which te:attrs then writes itself
     @te:rend      lower-case tokens of @rend, @style and the CSS of the
                   rendition elements @rendition points to, between spaces
     @te:lang      xml:lang, when it is a well-formed language tag
@@ -40,6 +42,7 @@
                   several (@href, @title, @token)
     @te:n, @te:ref-id   a note's number in the text and the id of its
                   marker in the running text
+    @te:line-start  "yes" on an lb that comes before any text of its parent
     @te:datetime  the HTML datetime of a dated element (@when, else the
                   start of a range), only when valid; @te:date-range="yes"
                   for a range

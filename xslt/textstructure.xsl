@@ -88,8 +88,12 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- Only the structure is walked: texts, their parts and divisions. -->
   <xsl:template match="*" mode="te:toc">
-    <xsl:apply-templates select="*" mode="te:toc"/>
+    <xsl:apply-templates mode="te:toc" select="*[self::tei:TEI or self::tei:teiCorpus or self::tei:text
+        or self::tei:front or self::tei:body or self::tei:back or self::tei:group or self::tei:div
+        or self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
+        or self::tei:div6 or self::tei:div7]"/>
   </xsl:template>
   <xsl:template match="tei:teiHeader | te:*" mode="te:toc"/>
 
@@ -103,14 +107,21 @@
           </a>
           <xsl:if test=".//*[self::tei:div or self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4
               or self::tei:div5 or self::tei:div6 or self::tei:div7][tei:head][@te:id]">
-            <ol><xsl:apply-templates select="*" mode="te:toc"/></ol>
+            <ol><xsl:apply-templates select="." mode="te:toc-children"/></ol>
           </xsl:if>
         </li>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:apply-templates select="*" mode="te:toc"/>
+        <xsl:apply-templates select="." mode="te:toc-children"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="*" mode="te:toc-children">
+    <xsl:apply-templates mode="te:toc" select="*[self::tei:text or self::tei:group or self::tei:div
+        or self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
+        or self::tei:div6 or self::tei:div7 or self::tei:floatingText or self::tei:body or self::tei:front
+        or self::tei:back]"/>
   </xsl:template>
 
 </xsl:stylesheet>
