@@ -34,7 +34,38 @@ form of a ``prefixDef`` pointer is tried second), to the href of its register
 entry, relative to the page being rendered (``persons.html#stalin``), or to a
 pair ``(href, label)``; the label becomes the link's tooltip and names the
 targets of a ``ptr``.  It is a mapping or a function returning None for an
-unknown token.  Unresolved names stay plain ``<span>``s with their text.
+unknown token.  The same lookup is asked first for every ``@target`` of
+``ref``/``ptr``, so a site can map ``other.xml#p3`` to ``other.html#p3`` too.
+Unresolved names stay plain ``<span>``s with their text; unresolved pointers to
+other TEI files (``*.xml``) are text, other relative links are kept.  Register
+hrefs pass :func:`safe_url` like everything else.
+
+Anchors.  A mention is linked back to with the HTML id of its nearest
+``xml:id``: :func:`html_ids` gives the id each ``xml:id`` of the text gets on
+the page (the same string for every valid ``xml:id``; the first of duplicates
+wins; ids in the teiHeader are not on the page).  Generated ids are
+``fn-N``/``fnref-N`` (notes and their markers), ``page-N`` or ``pb-N`` (page
+breaks), ``div-N`` (headed divisions) and the page's own ``te-main``,
+``te-notes``, ``te-notes-title``, ``te-toc-title``.
+
+Customising.  A project stylesheet imports the base and overrides what it
+needs; every template calls ``te:attrs`` for the class/id/lang of its TEI
+element, and ``te:inline`` is the common phrase rendering::
+
+    <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+        xmlns:tei="http://www.tei-c.org/ns/1.0" xmlns:te="urn:tei-edition:render"
+        exclude-result-prefixes="tei te">
+      <xsl:import href="tei-edition:tei-html.xsl"/>
+      <xsl:param name="label-notes" select="'Anmerkungen'"/>
+      <xsl:template match="tei:persName">
+        <mark class="my-person"><xsl:apply-imports/></mark>
+      </xsl:template>
+    </xsl:stylesheet>
+
+``tei-edition:NAME`` works in the file given to tei-edition; files it includes
+import the base by its path (``tei_edition.resources.stylesheet("tei-html.xsl")``).
+Its own ``xsl:param``s are accepted in ``params``.  ``xsl:output`` is ignored:
+the page is always HTML5.
 """
 
 from __future__ import annotations
