@@ -65,7 +65,10 @@ element, and ``te:inline`` is the common phrase rendering::
 ``tei-edition:NAME`` works in the file given to tei-edition; files it includes
 import the base by its path (``tei_edition.resources.stylesheet("tei-html.xsl")``).
 Its own ``xsl:param``s are accepted in ``params``.  ``xsl:output`` is ignored:
-the page is always HTML5.
+the page is always HTML5.  For a link or class made from a TEI value that
+Python did not prepare, it calls ``te:safe-url(@facs)`` (the URL, or "" when it
+is not safe) and ``te:safe-class(@n)``; in any case the finished page is checked
+(step 4).
 """
 
 from __future__ import annotations
@@ -227,6 +230,23 @@ _ACCESS = etree.XSLTAccessControl(
 )
 
 
+def _xpath_string(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, etree._Element):
+        return "".join(value.itertext())
+    return "" if value is None else str(value)
+
+
+# For customisations that make links or classes from TEI values the render
+# module did not prepare (e.g. @facs): te:safe-url(@facs) gives the URL or "",
+# te:safe-class(@n) one class token or "".
+_EXTENSIONS = {
+    (RENDER_NS, "safe-url"): lambda context, value: safe_url(_xpath_string(value)) or "",
+    (RENDER_NS, "safe-class"): lambda context, value: safe_class(_xpath_string(value)) or "",
+}
+
+
 @dataclass(frozen=True)
 class Stylesheet:
     """A compiled stylesheet and the names of the parameters it declares."""
@@ -351,7 +371,7 @@ def _compile(path: Path) -> Stylesheet:
     document = etree.ElementTree(root)
     document.docinfo.URL = str(path)
     try:
-        transform = etree.XSLT(document, access_control=_ACCESS)
+        transform = etree.XSLT(document, access_control=_ACCESS, extensions=_EXTENSIONS)
     except etree.XSLTParseError as error:
         raise UsageProblem(_xslt_errors(path, error.error_log, "does not compile")) from None
     return Stylesheet(path, transform, frozenset(params))

@@ -206,3 +206,15 @@ def test_a_stylesheet_naming_an_external_dtd_is_refused(tmp_path):
         + f'  <xsl:import href="{BASE_URI}"/>\n</xsl:stylesheet>\n'
     )
     assert problem(str(path)) == f"{path}:1:1: error: an XSLT stylesheet may not name an external DTD in its DOCTYPE"
+
+
+def test_safe_url_and_safe_class_are_available_to_customisations(tmp_path):
+    body = """
+  <xsl:template match="tei:persName">
+    <a href="{te:safe-url(@facs)}" class="{te:safe-class(@n)}"><xsl:apply-templates/></a>
+    <span data-x="[{te:safe-url(@source)}]"/>
+  </xsl:template>"""
+    tei = TEI.replace(b'<persName ref="#s">', b'<persName ref="#s" facs="img/p 1.png" n="a b&quot;c" source="javascript:x">')
+    page = render_document(parse_bytes(tei, "doc.xml"), stylesheet=custom(tmp_path, body))
+    assert '<a href="img/p%201.png" class="a-b-c">Stalin</a>' in page
+    assert '<span data-x="[]"></span>' in page
