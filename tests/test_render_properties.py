@@ -14,6 +14,7 @@ edition's own texts, a sample of someone else's corpus (skipped without
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -160,7 +161,13 @@ def tei_element(draw, depth=0):
     return element
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# TEI_EDITION_RENDER_EXAMPLES=5000 for a longer local run.
+@settings(
+    max_examples=int(os.environ.get("TEI_EDITION_RENDER_EXAMPLES", "60")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.lists(tei_element(), min_size=1, max_size=4))
 def test_random_tei_pages_have_the_properties(children):
     root = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
