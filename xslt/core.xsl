@@ -803,8 +803,9 @@
   <xsl:template match="tei:pb">
     <span role="doc-pagebreak">
       <xsl:call-template name="te:attrs"/>
+      <!-- a page break has an accessible name, with or without a number -->
+      <xsl:attribute name="aria-label"><xsl:value-of select="normalize-space(concat($label-page, ' ', @n))"/></xsl:attribute>
       <xsl:if test="@n">
-        <xsl:attribute name="aria-label"><xsl:value-of select="normalize-space(concat($label-page, ' ', @n))"/></xsl:attribute>
         <xsl:if test="$show-page-breaks = 'yes'">
           <span class="te-page-number">
             <xsl:value-of select="concat('[', normalize-space(@n), ']')"/>
