@@ -781,3 +781,7 @@ def test_maechtekongresse_editions_match_jing():
     assert len(results) == len(paths) == 113
     _assert_parity(results, jing)
     assert sum(1 for found in results.values() if found) == len(jing) == 15
+    # and every error on a line where Jing reports one (Jing's 31, as it happens, all of them)
+    ours = {(Path(p).name, d.line) for p, found in results.items() for d in found}
+    theirs = {(Path(m.group(1)).name, int(m.group(2))) for m in re.finditer(r"^(.+?\.xml):(\d+):\d+: error", output, re.M)}
+    assert ours <= theirs

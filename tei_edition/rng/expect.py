@@ -264,77 +264,110 @@ class Expectations:
             return known
         return False
 
-    def close_start_tag(self, p: tuple) -> tuple:
-        """``p`` after the start tag: attribute patterns still unmatched can no longer match."""
+    def close_start_tag(self, p: tuple, lenient: bool = False) -> tuple:
+        """``p`` after the start tag: attribute patterns still unmatched can no longer match
+        (``lenient``: they count as matched, to go on after a missing attribute)."""
         kind = p[0]
         if kind == "attribute":
-            return NA
+            return EMPTY if lenient else NA
         if not self.has_attributes(p):
             return p
         if kind == "choice":
-            return _choice([self.close_start_tag(c) for c in p[1]])
+            return _choice([self.close_start_tag(c, lenient) for c in p[1]])
         if kind == "group":
-            return _group_of(tuple(self.close_start_tag(c) for c in p[1]))
+            return _group_of(tuple(self.close_start_tag(c, lenient) for c in p[1]))
         if kind == "interleave":
-            return _interleave(tuple(self.close_start_tag(c) for c in p[1]))
+            return _interleave(tuple(self.close_start_tag(c, lenient) for c in p[1]))
         if kind in ("optional", "zeroOrMore"):
-            inner = self.close_start_tag(p[1])
+            inner = self.close_start_tag(p[1], lenient)
             return EMPTY if inner in (NA, EMPTY) else (kind, inner)
         if kind == "oneOrMore":
-            inner = self.close_start_tag(p[1])
+            inner = self.close_start_tag(p[1], lenient)
             return inner if inner in (NA, EMPTY) else (kind, inner)
         if kind == "mixed":
-            inner = self.close_start_tag(p[1])
+            inner = self.close_start_tag(p[1], lenient)
             return NA if inner == NA else ("mixed", inner)
         if kind == "ref":
-            known = self._closed.get(p[1])
+            key = (p[1], lenient)
+            known = self._closed.get(key)
             if known is None:
-                known = self._closed[p[1]] = self.close_start_tag(self.defines[p[1]])
+                known = self._closed[key] = self.close_start_tag(self.defines[p[1]], lenient)
             return known
         return p
 
     def check(self, element):
-        """Where ``element`` itself first breaks the grammar, as Jing would find it.
+        """Where ``element`` itself first breaks the grammar (see :meth:`problems_in`), or None."""
+        found = self.problems_in(element, limit=1)
+        return found[0] if found else None
+
+    def problems_in(self, element, limit: int = 20) -> list[tuple]:
+        """Where ``element`` itself breaks the grammar, in document order, as Jing finds it.
 
         Looks at the element's attributes and at its children one level down
-        (names and non-blank text, not their insides).  Returns None when they
-        fit, or one of ``("attribute", element, name)``, ``("attributes",
-        element, None)`` (a required attribute is missing), ``("start", child,
-        None)``, ``("text", element, owner)`` (the text of ``owner`` when it is
-        the element, else the tail of that child) and ``("end", element, None)``.
+        (names and non-blank text, not their insides).  Each problem is one of
+        ``("attribute", element, name)``, ``("attributes", element, None)`` (a
+        required attribute is missing), ``("start", child, None)``, ``("text",
+        element, owner)`` (the text of ``owner`` when it is the element, else
+        the tail of that child) and ``("end", element, None)``.  After a
+        problem the check goes on as Jing does, roughly: a bad attribute or
+        text is skipped; a child that would fit after a missing required
+        element continues from there; any other bad child is skipped.
         """
+        found: list[tuple] = []
         state = self.content_of(element)
         if state == NA:
-            return None
+            return found
         for name, value in element.items():
             after = self.att_deriv(state, name, value)
             if after == NA:
-                return ("attribute", element, name)
-            state = after
-        state = self.close_start_tag(state)
-        if state == NA:
-            return ("attributes", element, None)
+                found.append(("attribute", element, name))
+            else:
+                state = after
+        closed = self.close_start_tag(state)
+        if closed == NA:
+            found.append(("attributes", element, None))
+            closed = self.close_start_tag(state, lenient=True)
+        state = closed
         pending = element if element.text and element.text.strip() else None
         for child in element:
+            if len(found) >= limit:
+                return found
             if isinstance(child.tag, str):
                 if pending is not None:
-                    state = self.deriv(state, TEXT)
-                    if state == NA:
-                        return ("text", element, pending)
+                    after = self.deriv(state, TEXT)
+                    if after == NA:
+                        found.append(("text", element, pending))
+                    else:
+                        state = after
                     pending = None
                 after = self.deriv(state, child.tag)
                 if after == NA:
-                    return ("start", child, None)
+                    found.append(("start", child, None))
+                    after = self._recover(state, child.tag)
                 state = after
             if pending is None and child.tail and child.tail.strip():
                 pending = child
         if pending is not None:
-            state = self.deriv(state, TEXT)
-            if state == NA:
-                return ("text", element, pending)
+            after = self.deriv(state, TEXT)
+            if after == NA:
+                found.append(("text", element, pending))
+            else:
+                state = after
         if not self.nullable(state):
-            return ("end", element, None)
-        return None
+            found.append(("end", element, None))
+        return found[:limit]
+
+    def _recover(self, state: tuple, token: str) -> tuple:
+        """The state after a child that does not fit: past a missing required element if that
+        makes it fit, else as if the child were not there."""
+        classes: set = set()
+        self.first(state, classes)
+        for nc in classes:
+            if nc != TEXT and nc[0] == "name":
+                after = self.deriv(self.deriv(state, clark(nc[1], nc[2])), token)
+                if after != NA:
+                    return after
+        return state
 
     def first(self, p: tuple, out: set, seen: set | None = None) -> None:
         """Add to ``out`` the name classes (and TEXT) that may come next in ``p``."""

@@ -395,11 +395,15 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
     expect = wording.expect
     checks: dict = {}
 
-    def check(element):
+    def check_all(element) -> list:
         key = id(element)
         if key not in checks:  # the element is kept too: an id is only unique while its object lives
-            checks[key] = (element, expect.check(element))
+            checks[key] = (element, expect.problems_in(element))
         return checks[key][1]
+
+    def check(element):
+        found = check_all(element)
+        return found[0] if found else None
 
     kept: list[Problem] = []
     echoes: list = []  # elements whose children libxml2 blamed although they fit
@@ -416,9 +420,9 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
             # ("Did not expect element p") or, when backtracking, the parent
             scopes = [x for x in ((element, element.getparent()) if problem.where == "start" else (element,))
                       if x is not None]
-            results = [check(scope) for scope in scopes]
-            kept.extend(_from_check(result, wording, ids) for result in results if result is not None)
-            if all(result is None for result in results):
+            results = [result for scope in scopes for result in check_all(scope)]
+            kept.extend(_from_check(result, wording, ids) for result in results)
+            if not results:
                 echoes.append(scopes[-1])
         elif problem.kind == "attribute":
             result = check(element)
@@ -428,20 +432,19 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
         if problem.element is None:
             continue
         for element in (problem.element, problem.element.getparent()):
-            result = check(element) if element is not None else None
-            if result is not None:
-                kept.append(_from_check(result, wording, ids))
+            if element is not None:
+                kept.extend(_from_check(result, wording, ids) for result in check_all(element))
     # An echo means some child failed as a whole, and libxml2 did not say why:
     # look inside for the first problem the grammar finds (in document order).
     for scope in echoes:
         if any(p.element is not None and (p.element is scope or _inside(p.element, scope)) for p in kept):
             continue
         for element in scope.iter(tag=etree.Element):
-            result = check(element)
-            if result is None and _bad_value(expect, element):
-                result = ("attribute", element, _first_bad_attribute(expect, element))
-            if result is not None:
-                kept.append(_from_check(result, wording, ids))
+            results = list(check_all(element))
+            if not results and _bad_value(expect, element):
+                results = [("attribute", element, _first_bad_attribute(expect, element))]
+            if results:
+                kept.extend(_from_check(result, wording, ids) for result in results)
                 break
     if not kept:
         return found
