@@ -247,14 +247,14 @@
   <xsl:template name="te:trailing-link">
     <xsl:text> </xsl:text>
     <a class="te-reflink" href="{@te:href}">
-      <xsl:attribute name="aria-label">
+      <xsl:if test="@te:title"><xsl:attribute name="title"><xsl:value-of select="@te:title"/></xsl:attribute></xsl:if>
+      <span aria-hidden="true">↗</span>
+      <span class="te-visually-hidden">
         <xsl:choose>
           <xsl:when test="@te:title"><xsl:value-of select="@te:title"/></xsl:when>
           <xsl:otherwise><xsl:call-template name="te:link-word"/></xsl:otherwise>
         </xsl:choose>
-      </xsl:attribute>
-      <xsl:if test="@te:title"><xsl:attribute name="title"><xsl:value-of select="@te:title"/></xsl:attribute></xsl:if>
-      <xsl:text>↗</xsl:text>
+      </span>
     </a>
   </xsl:template>
 
@@ -277,17 +277,15 @@
       <xsl:for-each select="te:target">
         <xsl:if test="position() &gt; 1">, </xsl:if>
         <a class="te-reflink" href="{@href}">
-          <xsl:attribute name="aria-label">
-            <xsl:choose>
-              <xsl:when test="@title"><xsl:value-of select="@title"/></xsl:when>
-              <xsl:otherwise>
-                <xsl:for-each select=".."><xsl:call-template name="te:link-word"/></xsl:for-each>
-                <xsl:value-of select="concat(' ', position())"/>
-              </xsl:otherwise>
-            </xsl:choose>
-          </xsl:attribute>
           <xsl:if test="@title"><xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute></xsl:if>
           <xsl:value-of select="position()"/>
+          <span class="te-visually-hidden">
+            <xsl:text>: </xsl:text>
+            <xsl:choose>
+              <xsl:when test="@title"><xsl:value-of select="@title"/></xsl:when>
+              <xsl:otherwise><xsl:for-each select=".."><xsl:call-template name="te:link-word"/></xsl:for-each></xsl:otherwise>
+            </xsl:choose>
+          </span>
         </a>
       </xsl:for-each>
       <xsl:text>]</xsl:text>
@@ -801,11 +799,18 @@
   <!-- pb: a marker with the page number, placed in the margin by the CSS;
        its id (xml:id, or page-<n>) is a link target. -->
   <xsl:template match="tei:pb">
-    <span role="doc-pagebreak">
-      <xsl:call-template name="te:attrs"/>
-      <!-- a page break has an accessible name, with or without a number -->
-      <xsl:attribute name="aria-label"><xsl:value-of select="normalize-space(concat($label-page, ' ', @n))"/></xsl:attribute>
-      <xsl:if test="@n">
+    <span>
+      <xsl:call-template name="te:attrs">
+        <xsl:with-param name="class">
+          <xsl:if test="$show-page-breaks != 'yes'">te-silent</xsl:if>
+        </xsl:with-param>
+      </xsl:call-template>
+      <!-- a page break with a visible number is announced as one -->
+      <xsl:if test="normalize-space(@n) and $show-page-breaks = 'yes'">
+        <xsl:attribute name="role">doc-pagebreak</xsl:attribute>
+        <xsl:attribute name="aria-label"><xsl:value-of select="normalize-space(concat($label-page, ' ', @n))"/></xsl:attribute>
+      </xsl:if>
+      <xsl:if test="normalize-space(@n)">
         <xsl:if test="$show-page-breaks = 'yes'">
           <span class="te-page-number">
             <xsl:value-of select="concat('[', normalize-space(@n), ']')"/>
@@ -920,9 +925,9 @@
     <xsl:variable name="label"><xsl:call-template name="te:note-label"/></xsl:variable>
     <li>
       <xsl:call-template name="te:attrs"/>
-      <a class="te-backlink" href="#{@te:ref-id}" role="doc-backlink"
-          aria-label="{normalize-space(concat($label-back-to-text, ' (', $label-note, ' ', $label, ')'))}">
+      <a class="te-backlink" href="#{@te:ref-id}" role="doc-backlink">
         <xsl:value-of select="$label"/>
+        <span class="te-visually-hidden"><xsl:value-of select="concat(' (', $label-back-to-text, ')')"/></span>
       </a>
       <xsl:text> </xsl:text>
       <div class="te-note-body"><xsl:apply-templates/></div>
