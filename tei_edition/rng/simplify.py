@@ -53,6 +53,7 @@ from tei_edition.parsing import parse_file
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = "{%s}" % RNG_NS
+_ANY_RNG = _R + "*"
 
 _PATTERNS = {
     "element", "attribute", "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore",
@@ -81,7 +82,7 @@ def _problem(node, message: str) -> SchemaProblem:
 
 
 def _rng_children(node):
-    return [child for child in node if isinstance(child.tag, str) and child.tag.startswith(_R)]
+    return list(node.iterchildren(_ANY_RNG))
 
 
 def _local(node) -> str:
