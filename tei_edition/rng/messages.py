@@ -186,7 +186,12 @@ class Wording:
                 hint = (f" (it is in {where}; the schema has <{local}> in "
                         + " or ".join(f'"{n}"' if n else "no namespace" for n in namespaces) + ")")
         if parent is None:
-            return f"element <{name}> is not allowed as the document element{hint}"
+            expected = ""
+            if expect is not None:
+                names, _, _ = expect.next_names(expect.grammar.start)
+                if names and len(names) <= _LIST_LIMIT:
+                    expected = f"; expected {_names(names)}"
+            return f"element <{name}> is not allowed as the document element{hint}{expected}"
         if hint:
             return f"element <{name}> is not allowed in <{_qname(parent)}>{hint}"
         parent_name = _qname(parent)
@@ -415,6 +420,10 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
             unplaced.append(problem)
         elif problem.kind in ("other", "id"):
             kept.append(problem)
+        elif problem.kind == "content" and problem.where == "start" and element.getparent() is None:
+            if expect.deriv(expect.grammar.start, element.tag) == NA:  # the root itself is wrong
+                kept.append(problem)
+            kept.extend(_from_check(result, wording, ids) for result in check_all(element))
         elif problem.kind == "content":
             # the element whose children are wrong: libxml2 names the child
             # ("Did not expect element p") or, when backtracking, the parent
