@@ -455,6 +455,8 @@ POSITIONS = grammar(
         ("<!-- <p> in a comment --><doc><p>x<![CDATA[<p>]]></p><?pi <p>?><p>y</p><z/></doc>",
          "1:72: element <z> is not allowed anywhere: the schema does not define it"),
         ("<doc><p>x</p><![CDATA[<p>]]></doc>", '1:14: text "<p>" is not allowed in <doc>'),
+        ("<?xml version='1.0'?>\n<!-- hello -->\n<p>x</p>",
+         "3:1: element <p> is not allowed as the document element; expected <doc>"),
     ],
 )
 def test_positions_and_words(tmp_path, document, expected):
@@ -470,6 +472,12 @@ def test_positions_without_source_bytes_read_the_file(tmp_path):
 
     found = schema.validate(parse_file(path))
     assert [(d.line, d.column, d.severity, d.rule) for d in found] == [(2, 14, Severity.ERROR, "relaxng")]
+
+
+def test_an_element_is_validated_as_its_document(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    tree = parse_bytes(b"<doc><p>x</p></doc>", "doc.xml")
+    assert schema.validate(tree.getroot()) == [] == schema.validate(tree)
 
 
 def test_columns_count_characters_not_bytes(tmp_path):
