@@ -21,6 +21,7 @@ default (``rs`` only).
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,13 +50,18 @@ def _copy(corpus: Path, into: Path) -> Path:
     return target
 
 
-def _time(command: list[str], cwd: Path) -> float:
+def _time(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one run.  CPU time is the
+    steadier measure on a machine shared with other work."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr.decode(errors='replace')}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def main(argv=None) -> int:
@@ -89,15 +95,16 @@ def main(argv=None) -> int:
             ours.append(_time(ours_command, corpus))
             corpus = _copy(args.corpus, folder)
             theirs.append(_time(theirs_command, corpus))
-            print(f"run {run + 1}: tei-edition index {ours[-1]:.2f} s, denormalize-indices {theirs[-1]:.2f} s",
-                  flush=True)
+            print(f"run {run + 1}: tei-edition index {ours[-1][0]:.2f} s ({ours[-1][1]:.2f} s CPU), "
+                  f"denormalize-indices {theirs[-1][0]:.2f} s ({theirs[-1][1]:.2f} s CPU)", flush=True)
 
-    ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
     files = len(list((args.corpus / "editions").glob("*.xml"))) + len(list((args.corpus / "indices").glob("*.xml")))
     print(f"\n{files} files, {args.repeat} runs each (medians)")
-    print(f"tei-edition index editions indices --kind all : {ours_median:.2f} s")
-    print(f"denormalize-indices                           : {theirs_median:.2f} s")
-    print(f"ratio (denormalize-indices / tei-edition index): {theirs_median / ours_median:.2f}x")
+    for label, column in (("wall", 0), ("CPU", 1)):
+        mine = statistics.median(run[column] for run in ours)
+        other = statistics.median(run[column] for run in theirs)
+        print(f"{label:>4}: tei-edition index {mine:.3f} s, denormalize-indices {other:.3f} s, "
+              f"ratio {other / mine:.2f}x")
     return 0
 
 

@@ -87,10 +87,10 @@ class Interner:
         self._numbers: dict = {}
 
     def number(self, value) -> int:
-        if value is None:
-            return 0
         found = self._numbers.get(value)
         if found is None:
+            if value is None:
+                return 0
             found = self._numbers[value] = len(self.values)
             self.values.append(value)
         return found
@@ -184,6 +184,16 @@ class MentionList(Sequence):
         mention = self._table.mention
         for row in self._rows:
             yield mention(row)
+
+    @property
+    def table(self) -> MentionTable:
+        """The column table the mentions are read from (for writers that read columns)."""
+        return self._table
+
+    @property
+    def rows(self) -> array:
+        """Their row numbers in :attr:`table`."""
+        return self._rows
 
     def documents(self) -> list[str]:
         """The distinct documents, sorted."""

@@ -34,7 +34,6 @@ TEI
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -42,7 +41,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from tei_edition.errors import UsageProblem
-from tei_edition.mentions import DateMention, Mention
+from tei_edition.mentions import REGIONS, DateMention, Mention, MentionList
 from tei_edition.registers import ENTRY_KINDS, KINDS, Dangling, Entry, Index
 
 
@@ -158,29 +157,99 @@ def _mention_json(m: Mention, literal=_STRINGS) -> str:
             f'"anchor": {literal(m.anchor)}, "region": "{m.region}"}}')
 
 
-def _json_entry(entry: Entry, indent: str) -> Iterator[str]:
+class _MentionsJSON:
+    """Mentions as JSON objects, straight from the column table: each
+    document, surface form and anchor is encoded once per run."""
+
+    def __init__(self):
+        self._tables: dict[int, tuple] = {}
+
+    def __call__(self, mentions) -> Iterator[str]:
+        if not isinstance(mentions, MentionList):
+            yield from map(_mention_json, mentions)
+            return
+        table = mentions.table
+        cached = self._tables.get(id(table))
+        if cached is None:
+            cached = self._tables[id(table)] = (table, {}, {}, {})
+        _, documents, texts, anchors = cached
+        doc, line, text, anchor, region = table.doc, table.line, table.text, table.anchor, table.region
+        names, text_values, anchor_values = table.documents, table.texts.values, table.anchors.values
+        for row in mentions.rows:
+            d, t, a = doc[row], text[row], anchor[row]
+            d_json = documents.get(d)
+            if d_json is None:
+                d_json = documents[d] = _dumps(names[d])
+            t_json = texts.get(t)
+            if t_json is None:
+                if len(texts) > 100_000:
+                    texts.clear()
+                t_json = texts[t] = _dumps(text_values[t] or "")
+            a_json = anchors.get(a)
+            if a_json is None:
+                if len(anchors) > 100_000:
+                    anchors.clear()
+                a_json = anchors[a] = _dumps(anchor_values[a])
+            yield (f'{{"document": {d_json}, "line": {line[row]}, "text": {t_json}, '
+                   f'"anchor": {a_json}, "region": "{REGIONS[region[row]]}"}}')
+
+
+def _batched(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Join small pieces into pieces of about ``size`` characters: fewer writes."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch.clear()
+            length = 0
+    if batch:
+        yield "".join(batch)
+
+
+def _joined_array(items: Iterator[str], indent: str, size: int = 2000) -> Iterator[str]:
+    """Like :func:`_json_array`, in pieces of ``size`` items (few yields, bounded strings)."""
+    separator = ",\n" + indent + "  "
+    batch: list[str] = []
+    started = False
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield (separator if started else "\n" + indent + "  ") + separator.join(batch)
+            started = True
+            batch.clear()
+    if batch:
+        yield (separator if started else "\n" + indent + "  ") + separator.join(batch)
+        started = True
+    yield ("\n" + indent + "]") if started else "]"
+
+
+def _json_entry(entry: Entry, indent: str, mentions_json: _MentionsJSON) -> Iterator[str]:
     head = _dumps(entry_head(entry))
     yield head[:-1] + ', "mentions": ['
-    yield from _json_array(map(_mention_json, entry.mentions), indent + "  ")
+    yield from _joined_array(mentions_json(entry.mentions), indent + "  ")
     yield "}"
 
 
-def _json_entries(entries: list[Entry], indent: str) -> Iterator[str]:
+def _json_entries(entries: list[Entry], indent: str, mentions_json: _MentionsJSON | None = None) -> Iterator[str]:
+    mentions_json = mentions_json or _MentionsJSON()
     yield "["
     first = True
     for entry in entries:
         yield ("\n" if first else ",\n") + indent + "  "
-        yield from _json_entry(entry, indent + "  ")
+        yield from _json_entry(entry, indent + "  ", mentions_json)  # in pieces: an entry may be mentioned millions of times
         first = False
     yield "]" if first else "\n" + indent + "]"
 
 
-def _json_kind(index: Index, kind: str, indent: str = "") -> Iterator[str]:
+def _json_kind(index: Index, kind: str, indent: str = "", mentions_json=None) -> Iterator[str]:
     if kind == "dates":
         yield "["
-        yield from _json_array((_dumps(date_dict(d)) for d in index.dates), indent)
+        yield from _joined_array((_dumps(date_dict(d)) for d in index.dates), indent)
     else:
-        yield from _json_entries(index[kind], indent)
+        yield from _json_entries(index[kind], indent, mentions_json)
 
 
 def dangling_dict(item: Dangling) -> dict:
@@ -190,14 +259,19 @@ def dangling_dict(item: Dangling) -> dict:
 
 
 def write_json(index: Index, kind: str, *, mentions: bool = False, base=None) -> Iterator[str]:
+    return _batched(_write_json(index, kind))
+
+
+def _write_json(index: Index, kind: str) -> Iterator[str]:
+    mentions_json = _MentionsJSON()
     if kind != "all":
-        yield from _json_kind(index, kind)
+        yield from _json_kind(index, kind, "", mentions_json)
         yield "\n"
         return
     yield "{"
     for number, name in enumerate(KINDS):
         yield ("\n" if number == 0 else ",\n") + f'  "{name}": '
-        yield from _json_kind(index, name, "  ")
+        yield from _json_kind(index, name, "  ", mentions_json)
     yield ',\n  "dangling": ['
     yield from _json_array((_dumps(dangling_dict(d)) for d in index.dangling), "  ")
     yield ',\n  "orphans": ['
@@ -205,7 +279,7 @@ def write_json(index: Index, kind: str, *, mentions: bool = False, base=None) ->
                                     "line": e.line}) for e in index.orphans), "  ")
     yield ',\n  "external": ['
     yield from _json_array(
-        (_dumps({"url": link.url, "count": link.count, "mentions": [mention_dict(m) for m in link.mentions]})
+        (f'{{"url": {_dumps(link.url)}, "count": {link.count}, "mentions": [{", ".join(mentions_json(link.mentions))}]}}'
          for link in index.external), "  ")
     yield ',\n  "skipped": ['
     yield from _json_array((_dumps({"document": p.path, "line": p.line, "column": p.column, "message": p.message})
@@ -238,6 +312,8 @@ def _number(value) -> str:
 
 
 def _csv_rows(rows) -> Iterator[str]:
+    import csv  # only here: keep the start-up of the other formats short
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
@@ -317,7 +393,7 @@ def _tei_mentions(entry: Entry, links: _Links) -> Iterator[str]:
 
 
 def _tei_entry(entry: Entry, links: _Links) -> Iterator[str]:
-    xml = entry.xml
+    xml = entry.as_tei()
     if not xml:
         yield f'<{_element_for(entry)} xml:id={quoteattr(entry.id)}><{_name_for(entry)}>{escape(entry.label)}</{_name_for(entry)}>'
         closing = f"</{_element_for(entry)}>"
@@ -353,6 +429,10 @@ def _tei_dates(index: Index, links: _Links) -> Iterator[str]:
 
 
 def write_tei(index: Index, kind: str, *, mentions: bool = False, base=None) -> Iterator[str]:
+    return _batched(_write_tei(index, kind, base))
+
+
+def _write_tei(index: Index, kind: str, base) -> Iterator[str]:
     links = _Links(base)
     kinds = KINDS if kind == "all" else (kind,)
     yield '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n'

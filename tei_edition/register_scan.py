@@ -1,9 +1,16 @@
-"""Reading registers, mentions and dates out of TEI files, one streaming pass each.
+"""Reading registers, mentions and dates out of TEI files.
 
-Each file is read once with :func:`tei_edition.parsing.iterparse`.  Elements
-are cleared as soon as they end, unless they sit inside something whose whole
-content is still needed -- a register entry, a mention, a date -- so memory
-stays bounded by the largest such element, however large the file.
+A file up to :data:`TREE_LIMIT` (8 MiB) is parsed whole with
+:func:`tei_edition.parsing.parse_file` and searched at C speed.  A larger one
+is streamed with :func:`tei_edition.parsing.iterparse`: each child of a
+container (``body``, ``div``, ``listPerson`` ... -- a paragraph, a register
+entry, a page break) is read when it ends, with its ancestors still in place
+for context, and then removed, so memory stays bounded by the largest such
+chunk however large the file.  Both ways give the same result (tested).
+
+Mentions and dates go to column tables (:mod:`tei_edition.mentions`), never
+trees.  Of register entries only the XML is kept, and only for the copies
+that may turn out canonical; :func:`describe_entries` reads the rest later.
 
 What is collected (into a :class:`Collector`):
 
@@ -18,8 +25,9 @@ What is collected (into a :class:`Collector`):
   ``title``, and ``name``/``rs`` with a ``@ref`` (every pointer in it) or,
   failing that, a ``@key``; and a ``person``, ``place``, ``bibl`` ... that is
   not an entry but has ``@sameAs`` (a ``bibl`` in a header describing a
-  register work, a ``particDesc`` person standing for a register person).  ``name``/``rs`` with a ``@type`` are checked like the others;
-  without a ``@type`` they count only where they resolve to an entry (an
+  register work, a ``particDesc`` person standing for a register person).
+  ``name``/``rs`` with a ``@type`` are checked like the others; without a
+  ``@type`` they count only where they resolve to an entry (an
   untyped ``name ref="#KS"`` pointing at an editor is not a register mention).
   An entry's own names (its direct name children, a ``biblStruct``'s titles)
   are not mentions of anything, but a pointer on them to another entry is.
@@ -106,10 +114,24 @@ STRICT, LENIENT, OWN = 0, 1, 2
 
 
 
+_TYPE_KIND_CACHE: dict[str, str | None] = {}
+
+
 def type_kind(value: str | None) -> str | None:
     """The register kind an ``rs``/``name`` ``@type`` stands for, if any."""
     if not value:
         return None
+    try:
+        return _TYPE_KIND_CACHE[value]
+    except KeyError:
+        pass
+    found = _type_kind(value)
+    if len(_TYPE_KIND_CACHE) < 1000:
+        _TYPE_KIND_CACHE[value] = found
+    return found
+
+
+def _type_kind(value: str) -> str | None:
     value = value.strip().lower()
     for prefix in ("multi-", "multi_", "multi"):
         if value.startswith(prefix) and value[len(prefix):] in _TYPE_KINDS:
@@ -119,6 +141,7 @@ def type_kind(value: str | None) -> str | None:
 
 
 _LOCAL_NAMES: dict[str, str | None] = {}  # tag -> local name, filled as tags are met
+_UNKNOWN = object()
 
 
 def local_name(element) -> str | None:
@@ -208,6 +231,7 @@ class Collector:
     entries: list[dict] = field(default_factory=list)
     targets: Interner = field(default_factory=Interner)  # (doc, attribute, token, mode, kind hint, inside)
     owners: Interner = field(default_factory=Interner)  # (doc, entry id) holding a dated element
+    best_copy: dict = field(default_factory=dict)  # (kind, id) -> most entries of that kind in one document
     prefixes: dict[int, dict] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     unordered: bool = False  # some mentions were read out of document order
@@ -235,8 +259,11 @@ class Collector:
         found = self._dating_cache.get(raw)
         if found is None:
             attributes = {name: value for name, value in zip(w3c.DATE_ATTRIBUTES, raw) if value is not None}
-            problems = [message for _, message in w3c.problems(attributes)]
             normal = w3c.normalise(attributes)
+            if normal is not None and len(attributes) == 1 and len(normal.attributes) == 1:
+                problems = []  # one valid value: nothing to combine, nothing wrong
+            else:
+                problems = [message for _, message in w3c.problems(attributes)]
             if normal is None:
                 values = (None, None, None, None, None, None, False, (1,))
             else:
@@ -294,7 +321,7 @@ def scan(path, doc: int, collector: Collector) -> None:
         raise InputProblem(f"{path}: cannot read: {error.strerror or error}") from None
     reader = _Reader(collector, doc)
     if size <= TREE_LIMIT:
-        reader.read(parse_file(path).getroot())
+        reader.read(parse_file(path).getroot(), whole=True)
         return
     for _, element in iterparse(path, events=("end",), tag=_STREAM_TAGS):
         parent = element.getparent()
@@ -328,40 +355,70 @@ class _Reader:
         self.collector = collector
         self.doc = doc
         self.document = collector.documents[doc]
-        self._parent = None
-        self._context = None
+        self._contexts: dict = {}  # element -> (region, anchor, entry) for the elements inside it
         self._last_line = 0
 
-    def read(self, top) -> None:
+    def read(self, top, whole: bool = False) -> None:
+        """Read ``top`` and everything in it; ``whole`` when it is the entire
+        document (then the entries' XML is kept only where it may be needed)."""
         collector = self.collector
         want_mentions, want_dates = collector.want_mentions, collector.want_dates
         names = _HIT_LOCAL_NAMES
+        entries = []
         for element in top.iter(_HIT_TAGS):
             name = names[element.tag]
             if name in KIND_OF_ENTRY:
                 if is_entry(element, name):
-                    self._entry(element, name)
+                    entries.append((element, name))
                 elif want_mentions and element.get("sameAs"):
-                    self._mention(element, name, "sameAs")
+                    self._mention(element, name, dict(element.attrib), "sameAs")
             elif name in _MENTION_HINT:
                 if want_mentions and (element.get("ref") or element.get("key")):
-                    self._mention(element, name, "ref")
+                    self._mention(element, name, dict(element.attrib), "ref")
             elif name == "prefixDef":
                 found = prefix_defs(element)
                 if found:
                     collector.prefixes.setdefault(self.doc, {}).update(found)
             if name in _DATE_TEXT and want_dates and (name == "date" or _has_dating(element)):
-                self._date(element, name, surface(element))
+                self._date(element, name, dict(element.attrib), surface(element))
         if want_dates:
             previous = None
+            local = _LOCAL_NAMES
             for attribute in _DATED(top):
                 element = attribute.getparent()
                 if element is previous:
                     continue  # another dating attribute of the same element
                 previous = element
-                name = local_name(element)
+                name = local.get(element.tag, _UNKNOWN)
+                if name is _UNKNOWN:
+                    name = local_name(element)
                 if name is not None and name not in _DATE_TEXT and name not in _NOT_DATABLE:
-                    self._date(element, name, "")
+                    self._date(element, name, dict(element.attrib), "")
+        self._entries(entries, whole)
+        self._contexts.clear()
+
+    def _entries(self, entries, whole: bool) -> None:
+        """Record entries; keep the XML of those that may turn out canonical
+        (see registers._merge_copies: the copy in the document with the most
+        entries of its kind, the earliest on a tie).  Only a whole document
+        knows its counts; a streamed one keeps every entry's XML."""
+        collector = self.collector
+        counts: dict[str, int] = {}
+        for _, name in entries:
+            kind = KIND_OF_ENTRY[name]
+            counts[kind] = counts.get(kind, 0) + 1
+        best = collector.best_copy
+        for element, name in entries:
+            kind, ident = KIND_OF_ENTRY[name], element.get(XML_ID)
+            raw = None
+            if not whole or best.get((kind, ident), 0) < counts[kind]:
+                raw = etree.tostring(element, with_tail=False)
+                if whole:
+                    best[(kind, ident)] = counts[kind]
+            collector.entries.append(dict(
+                id=ident, kind=kind, element=name, document=self.document, doc=self.doc,
+                line=element.sourceline or 0, raw=raw,
+            ))
 
     def _where(self, element):
         """(region, anchor, enclosing entry) of an element: the nearest
@@ -370,77 +427,80 @@ class _Reader:
         parent = element.getparent()
         if parent is None:
             return TEXT, None, None
-        if parent is not self._parent:
-            region = anchor = entry = None
-            node = parent
-            while node is not None:
-                up = node.getparent()
-                if up is None:
-                    break
-                name = local_name(node)
-                if anchor is None:
-                    anchor = node.get(XML_ID)
-                if entry is None and name in _ENTRY_PARENTS and is_entry(node, name):
-                    entry = node
-                if region is None:
-                    region = _REGION_OF.get(name)
-                node = up
-            self._parent, self._context = parent, (TEXT if region is None else region, anchor, entry)
-        region, anchor, entry = self._context
+        region, anchor, entry = self._inside(parent)
         return region, element.get(XML_ID) or anchor, entry
 
-    def _entry(self, element, name) -> None:
-        self.collector.entries.append(dict(
-            id=element.get(XML_ID), kind=KIND_OF_ENTRY[name], element=name, document=self.document,
-            doc=self.doc, line=element.sourceline or 0, raw=etree.tostring(element, with_tail=False),
-        ))
+    def _inside(self, node):
+        """The context that ``node`` gives the elements in it (memoised: siblings share it)."""
+        found = self._contexts.get(node)
+        if found is not None:
+            return found
+        up = node.getparent()
+        if up is None:  # the root: its id names the document, not a place in it
+            found = (TEXT, None, None)
+        else:
+            region, anchor, entry = self._inside(up)
+            name = _LOCAL_NAMES.get(node.tag) or local_name(node)
+            region = _REGION_OF.get(name, region)
+            anchor = node.get(XML_ID) or anchor
+            if name in _ENTRY_PARENTS and is_entry(node, name):
+                entry = node
+            found = (region, anchor, entry)
+        self._contexts[node] = found
+        return found
 
-    def _mention(self, element, name, attribute) -> None:
+    def _mention(self, element, name, attributes, attribute) -> None:
         if attribute == "sameAs":  # a description that is the same as a register entry
-            hint, value = KIND_OF_ENTRY[name], element.get("sameAs")
+            hint, value = KIND_OF_ENTRY[name], attributes.get("sameAs")
         else:
-            hint, value = _MENTION_HINT[name], element.get("ref")
-        if value is not None and value.strip():
-            tokens = list(dict.fromkeys(value.split()))
+            hint, value = _MENTION_HINT[name], attributes.get("ref")
+        tokens = value.split() if value is not None else None
+        if tokens:
+            if len(tokens) > 1:
+                tokens = list(dict.fromkeys(tokens))
         else:
-            key = (element.get("key") or "").strip()
+            key = (attributes.get("key") or "").strip()
             if not key:
                 return
             attribute, tokens = "key", [key]
         mode = STRICT
         if name in _TYPED:
-            kind = element.get("type")
+            kind = attributes.get("type")
             hint = type_kind(kind)
             if kind is None:
                 mode = LENIENT
-        region, anchor, entry = self._where(element)
+        parent = element.getparent()
+        region, anchor, entry = self._inside(parent) if parent is not None else (TEXT, None, None)
+        anchor = attributes.get(XML_ID) or anchor
         inside = None
         if entry is not None:
             region = REGISTER
             inside = entry.get(XML_ID)  # a mention in a copy of an entry is dropped with the copy
-            parent = element.getparent()
             if parent is entry or local_name(parent) in _BIBL_PARTS:
                 mode = OWN
-        table, targets, doc = self.collector.mentions, self.collector.targets, self.doc
+        table, doc = self.collector.mentions, self.doc
         text = table.texts.number(surface(element))
         anchor_number = table.anchors.number(anchor)
         line = element.sourceline or 0
         if line < self._last_line:
             self.collector.unordered = True  # a streamed container read after its chunks
         self._last_line = line
+        target = self.collector.targets.number
+        add = table.add
         for token in tokens:
-            table.add(targets.number((doc, attribute, token, mode, hint, inside)), doc, line, text, anchor_number,
-                      region)
+            add(target((doc, attribute, token, mode, hint, inside)), doc, line, text, anchor_number, region)
 
-    def _date(self, element, name, text) -> None:
+    def _date(self, element, name, attributes, text) -> None:
         collector = self.collector
-        raw = tuple(element.get(attribute) for attribute in w3c.DATE_ATTRIBUTES)
-        dating, problems = collector.dating(raw)
+        get = attributes.get
+        dating, problems = collector.dating((get("when"), get("from"), get("to"), get("notBefore"), get("notAfter")))
         line = element.sourceline or 0
         for message in problems:
             collector.notices.append(Notice(self.document, line, f"<{name}> {message}"))
-        region, anchor, entry = self._where(element)
-        if entry is None and is_entry(element, name):
+        parent = element.getparent()
+        region, anchor, entry = self._inside(parent) if parent is not None else (TEXT, None, None)
+        anchor = get(XML_ID) or anchor
+        if entry is None and XML_ID in attributes and is_entry(element, name):
             entry = element
         owner = 0
         if entry is not None:
@@ -519,6 +579,11 @@ def describe_entries(entries: list[dict], collector: Collector) -> list[dict]:
     return described
 
 
+def standalone_xml(raw: bytes) -> str:
+    """An entry's XML as read (``Entry.raw``) made a standalone TEI element."""
+    return _standalone_xml(parse_bytes(raw, "<entry>").getroot())
+
+
 def _entry_fields(element, name, document, offset, collector: Collector) -> dict:
     kind = KIND_OF_ENTRY[name]
     ident = element.get(XML_ID)
@@ -552,7 +617,7 @@ def _entry_fields(element, name, document, offset, collector: Collector) -> dict
     note = next((surface(child) for child in _children(element, "note")), None)
     return dict(
         label=label, names=tuple(names), type=element.get("type"), idnos=tuple(idnos), birth=birth,
-        death=death, lat=lat, lon=lon, note=note or None, xml=_standalone_xml(element),
+        death=death, lat=lat, lon=lon, note=note or None,
     )
 
 

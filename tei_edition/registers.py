@@ -36,6 +36,18 @@ A pointer that names an element which exists but is not a register entry (an
 editor's ``persName``, a ``msDesc``) is neither a mention nor dangling.  A file
 that is not well-formed XML is skipped whole (:attr:`Index.skipped`).
 ``xml:base`` is not applied.
+
+Entries with the same kind and ``xml:id`` in several documents are one entry:
+editions often carry copies of the register entries they mention (in
+``back``, as ACDH's denormalize-indices writes them).  The definition in the
+document with the most entries of that kind is canonical; the others are
+listed in :attr:`Entry.copies`, and mentions and dates inside them are not
+counted again.
+
+Each mention and date says where it is (``region``): "header" (teiHeader),
+"back", "standOff", "register" (inside a register entry: a person's note
+naming another person, a birth date) or "text" (everything else).  What
+the reader reads and how: :mod:`tei_edition.register_scan`.
 """
 
 from __future__ import annotations
@@ -53,7 +65,9 @@ from tei_edition import pointers
 from tei_edition.errors import UsageProblem, XMLProblem
 from tei_edition.inputs import DEFAULT_TEXTS, collect
 from tei_edition.mentions import REGIONS, DateList, DateMention, Mention, MentionList
-from tei_edition.register_scan import LENIENT, OWN, Collector, Notice, describe_entries, find_ids, scan
+from tei_edition.register_scan import (
+    LENIENT, OWN, Collector, Notice, describe_entries, find_ids, scan, standalone_xml,
+)
 
 ENTRY_KINDS = ("persons", "places", "orgs", "works", "events")
 KINDS = ENTRY_KINDS + ("dates",)
@@ -78,10 +92,10 @@ class Entry:
     label first.  ``birth``/``death`` are set for persons, ``lat``/``lon`` for
     places with a ``location/geo`` ("lat long").  ``document`` and ``line``
     say where the entry is defined, ``element`` which element it is;
-    ``copies`` the other documents holding a copy of it (same kind, same id).
+    ``copies`` the other documents holding a copy of it (same kind, same id);
+    ``raw`` the entry's XML as read (:meth:`as_tei` for a standalone element).
     ``mentions`` are in document order; ``count`` is their number and
-    ``documents`` the number of distinct documents they are in.  ``xml`` is
-    the entry as a standalone TEI element (nested entries left out).
+    ``documents`` the number of distinct documents they are in.
     """
 
     id: str
@@ -100,7 +114,7 @@ class Entry:
     element: str = ""
     mentions: Sequence[Mention] = ()
     copies: tuple[str, ...] = ()
-    xml: str = field(default="", repr=False)
+    raw: bytes = field(default=b"", repr=False)
     count: int = field(init=False)
     documents: int = field(init=False)
 
@@ -110,6 +124,12 @@ class Entry:
             self.documents = len(self.mentions.documents())
         else:
             self.documents = len({m.document for m in self.mentions})
+
+    def as_tei(self) -> str:
+        """The entry as a standalone TEI element: as in its source, without the
+        entries nested in it (they are entries of their own), in the TEI
+        namespace even where the source forgot it.  "" when not known."""
+        return standalone_xml(self.raw) if self.raw else ""
 
     def mentioned_in(self) -> list[str]:
         """The distinct documents that mention the entry, sorted."""
@@ -163,6 +183,9 @@ def sort_key(label: str) -> tuple:
     so the order is total and the same on every machine without a locale or
     ICU.
     """
+    if label.isascii():  # nothing to decompose or fold beyond case
+        lowered = label.lower()
+        return (lowered.lstrip(_LEADING_PUNCTUATION), lowered, label.swapcase(), label)
     decomposed = unicodedata.normalize("NFKD", label)
     base = "".join(c for c in decomposed.casefold() if not unicodedata.combining(c)).translate(_FOLD)
     # ties: unaccented before accented (ss before ß), then lower case before upper, as ICU does
@@ -559,6 +582,6 @@ def _make_entry(fields: dict, mentions: MentionList, collector: Collector) -> En
         element=fields["element"],
         mentions=mentions,
         copies=fields["copies"],
-        xml=fields["xml"],
+        raw=fields["raw"],
     )
 

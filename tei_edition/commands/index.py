@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -87,6 +86,8 @@ def _write_atomically(output: Path, pieces) -> None:
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise InputProblem(f"{output}: cannot write: the folder {folder} does not exist")
+    import tempfile  # only when writing a file
+
     try:
         handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{output.name}.", suffix=".tmp", delete=False)
     except OSError as error:
