@@ -299,6 +299,9 @@ _CHUNKS = _CONTAINERS | frozenset({
     "graphic", "castList", "spGrp", "listWit", "witness", "listApp", "app", "annotation", "listAnnotation",
 })
 _STREAM_TAGS = sorted({_TEI + name for name in _CHUNKS} | _CHUNKS)
+# containers that may also sit inside an entry or a mention (a list in a note)
+_NESTABLE = frozenset({"lg", "list", "table", "sp", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7",
+                       "listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation"})
 
 _HIT_NAMES = frozenset(_MENTION_HINT) | frozenset(KIND_OF_ENTRY) | _DATE_TEXT | {"prefixDef"}
 _HIT_TAGS = sorted({_TEI + name for name in _HIT_NAMES} | _HIT_NAMES)
@@ -327,9 +330,23 @@ def scan(path, doc: int, collector: Collector) -> None:
         parent = element.getparent()
         if parent is None:
             reader.read(element)
-        elif local_name(parent) in _CONTAINERS:
+            continue
+        container = local_name(parent)
+        if container in _CONTAINERS and not (container in _NESTABLE and _held(parent)):
             reader.read(element)
             parent.remove(element)
+
+
+def _held(node) -> bool:
+    """Whether ``node`` is inside (or is) an element read as a whole: a
+    register entry, a mention, a dated text.  A list in a person's note is
+    read with the person, not item by item."""
+    while node is not None:
+        name = _LOCAL_NAMES.get(node.tag) or local_name(node)
+        if name in _MENTION_HINT or name in _DATE_TEXT or (name in _ENTRY_PARENTS and is_entry(node, name)):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _has_dating(element) -> bool:

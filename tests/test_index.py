@@ -189,7 +189,7 @@ EXPECTED_COUNTS = {
     "g_ministers": 1,  # an untyped rs counts where it resolves
     "pl_paris": 1, "pl_france": 1, "pl_village": 2,  # the same pointer twice in one @ref counts once
     "o_club": 1,
-    "w_book": 2,  # a header bibl/@sameAs and a title
+    "w_book": 3,  # a header bibl/@sameAs, a title, a title in a list in Poe's note
     "w_struct": 1,  # rs type="work"
     "e_congress": 1, "e_legacy": 1,  # eventName, into a file without namespace
     "p_orphan": 0, "p_member": 0, "pl_atlantis": 0, "o_academy": 0, "w_nested": 0, "w_back": 0,
