@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -61,11 +62,15 @@ def _jing(schema: Path, files: list[Path]) -> list[str]:
     return ["java", "-jar", JING_JAR, str(schema), *map(str, files)]
 
 
-def _run(command: list[str], env: dict) -> tuple[float, int, str]:
+def _run(command: list[str], env: dict) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds of the process and all it waited for, exit status, output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
-    return elapsed, done.returncode, done.stdout + done.stderr
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu, done.returncode, done.stdout + done.stderr
 
 
 def _invalid(output: str) -> set[str]:
@@ -94,15 +99,17 @@ def main(argv=None) -> int:
     ours_command = _ours(args.via, args.schema, files)
     try:
         _run(ours_command, env)  # writes the bytecode (and, for --cache warm, fills the cache)
-        jing_times, our_times = [], []
+        jing_times, our_times, jing_cpu, our_cpu = [], [], [], []
         verdicts = None
         for _ in range(args.repeat):
             if args.cache != "warm":
                 shutil.rmtree(folder / "cache", ignore_errors=True)
-            jing_time, jing_status, jing_out = _run(_jing(args.schema, files), env)
-            our_time, our_status, our_out = _run(ours_command, env)
+            jing_time, jing_seconds, jing_status, jing_out = _run(_jing(args.schema, files), env)
+            our_time, our_seconds, our_status, our_out = _run(ours_command, env)
             jing_times.append(jing_time)
             our_times.append(our_time)
+            jing_cpu.append(jing_seconds)
+            our_cpu.append(our_seconds)
             verdicts = (jing_status, _invalid(jing_out), our_status, _invalid(our_out))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -110,9 +117,14 @@ def main(argv=None) -> int:
     jing_status, jing_bad, our_status, our_bad = verdicts
     jing_median, our_median = statistics.median(jing_times), statistics.median(our_times)
     print(f"{len(files)} files, schema {args.schema.name}, {args.repeat} rounds, via {args.via}, cache {args.cache}")
-    print(f"jing         median {jing_median:.3f} s  (min {min(jing_times):.3f}, max {max(jing_times):.3f})")
-    print(f"tei-edition  median {our_median:.3f} s  (min {min(our_times):.3f}, max {max(our_times):.3f})")
-    print(f"ratio (jing / tei-edition, medians): {jing_median / our_median:.1f}x")
+    print(f"jing         median {jing_median:.3f} s  (min {min(jing_times):.3f}, max {max(jing_times):.3f})"
+          f"   CPU median {statistics.median(jing_cpu):.3f} s")
+    print(f"tei-edition  median {our_median:.3f} s  (min {min(our_times):.3f}, max {max(our_times):.3f})"
+          f"   CPU median {statistics.median(our_cpu):.3f} s")
+    print(f"ratio (jing / tei-edition, medians): {jing_median / our_median:.1f}x wall, "
+          f"{statistics.median(jing_cpu) / statistics.median(our_cpu):.1f}x CPU")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average {load:.1f} on {os.cpu_count()} cores: on a busy machine compare within this run only")
     same = jing_bad == our_bad and (jing_status == 0) == (our_status == 0)
     print(f"invalid files: jing {len(jing_bad)}, tei-edition {len(our_bad)}; {'same files' if same else 'DIFFERENT'}")
     if not same:

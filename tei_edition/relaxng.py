@@ -284,54 +284,17 @@ class RelaxNG:
     def validate_files(self, paths, *, jobs: int | None = None) -> dict[str, list[Diagnostic]]:
         """Parse and validate many files, on ``jobs`` processes (default: the usable cores).
 
-        Returns path -> diagnostics (empty when valid).  A file that cannot be
-        read or is not well-formed gets one diagnostic (rule ``io`` or the
-        parser's rule) and the others are still validated.
+        Returns path -> diagnostics (empty when valid), in the order given.  A
+        file that cannot be read or is not well-formed gets one diagnostic
+        (rule ``io`` or the parser's rule) and the others are still validated.
+
+        The files' union vocabulary is remembered on disk by their content
+        hashes: when it is known, the grammar is compiled once, before the
+        workers fork.  Workers parse and validate; the errors of invalid files
+        are worded here, in one process, so the grammar analysis behind the
+        words is warmed up once.
         """
         paths = [str(p) for p in paths]
-        jobs = _jobs(jobs, paths)
-        if jobs <= 1:
-            return self._validate_chunk(paths)
-        chunks = _chunks(paths, jobs)
-        return _in_workers(self._validate_chunk, chunks)
-
-    def prepare_files(self, paths) -> None:
-        """:meth:`prepare` for files not parsed yet: their names are remembered by content on disk,
-        so on a later run this costs reading and hashing the files."""
-        sources = {}
-        for path in map(str, paths):
-            try:
-                sources[path] = Path(path).read_bytes()
-            except OSError:
-                continue
-        union = self._vocabulary_of(sources, {}, {})
-        if union is not None:
-            self.prepare([union])
-
-    def _vocabulary_of(self, sources: dict, results: dict, trees: dict) -> Vocabulary | None:
-        """The union vocabulary of ``sources`` (path -> bytes): from the disk cache, or by parsing.
-
-        Trees parsed on the way are left in ``trees``; files that do not parse
-        get their diagnostic in ``results``.
-        """
-        digests = sorted(hashlib.sha1(data).digest() for data in sources.values())
-        key = hashlib.sha256(b"".join(digests)).hexdigest()
-        stored = self._store.get("vocabulary", key)
-        if stored is not None:
-            return Vocabulary.from_data(stored)
-        vocabularies = []
-        for path, data in sources.items():
-            tree = self._parse(path, data, results)
-            if tree is not None:
-                trees[path] = tree
-                vocabularies.append(Vocabulary.of(tree))
-        if not vocabularies:
-            return None
-        union = vocabularies[0].union(*vocabularies[1:])
-        self._store.put("vocabulary", key, union.to_data())
-        return union
-
-    def _validate_chunk(self, paths: list[str]) -> dict[str, list[Diagnostic]]:
         results: dict[str, list[Diagnostic]] = {}
         sources: dict[str, bytes] = {}
         for path in paths:
@@ -339,17 +302,84 @@ class RelaxNG:
                 sources[path] = Path(path).read_bytes()
             except OSError as error:
                 results[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
-        trees: dict = {}
-        union = self._vocabulary_of(sources, results, trees)
-        # the union covers every document of the chunk: no need to look at each one's names
-        compiled = self._compiled_for(union) if union is not None else None
-        for path in paths:
-            if path in results:
-                continue
-            tree = trees.pop(path, None) or self._parse(path, sources[path], results)
-            if tree is not None:
-                results[path] = self._validate(compiled, tree, sources[path])
+        key = _content_key(sources.values())
+        stored = self._store.get("vocabulary", key)
+        compiled = self._compiled_for(Vocabulary.from_data(stored)) if stored is not None else None
+
+        def work(chunk: list[str]) -> tuple[dict, tuple | None]:
+            return self._check_chunk(chunk, sources, compiled)
+
+        jobs = _jobs(jobs, list(sources))
+        chunks = _chunks(list(sources), jobs, sources)
+        outcomes = _in_workers(work, chunks) if jobs > 1 else [work(chunks[0])] if chunks else []
+        found: dict = {}
+        vocabularies = []
+        for checked, vocabulary in outcomes:
+            found.update(checked)
+            if vocabulary is not None:
+                vocabularies.append(Vocabulary.from_data(vocabulary))
+        if stored is None and vocabularies:
+            self._store.put("vocabulary", key, vocabularies[0].union(*vocabularies[1:]).to_data())
+        for path, outcome in found.items():
+            if isinstance(outcome, list):  # valid ([]) or not well-formed
+                results[path] = outcome
+            else:  # libxml2's entries: word them here
+                tree = parse_bytes(sources[path], path)
+                results[path] = self._diagnostics([_Entry(*entry) for entry in outcome[1]], tree, sources[path])
         return {path: results[path] for path in paths}
+
+    def _check_chunk(self, chunk: list[str], sources: dict, compiled: _Compiled | None) -> tuple[dict, tuple | None]:
+        """Parse and validate ``chunk``; path -> diagnostics, or ("invalid", libxml2's entries).
+
+        Without a grammar yet, the chunk's own vocabulary is compiled (and returned, to be remembered).
+        """
+        found: dict = {}
+        vocabulary = None
+        trees: dict = {}
+        if compiled is None:  # the names must be known before the grammar: parse the chunk first
+            for path in chunk:
+                tree = self._parse(path, sources[path], found)
+                if tree is not None:
+                    trees[path] = tree
+            if not trees:
+                return found, None
+            union = Vocabulary.of(next(iter(trees.values()))).union(*(Vocabulary.of(t) for t in list(trees.values())[1:]))
+            compiled = self._compiled_for(union)
+            vocabulary = union.to_data()
+        for path in chunk:
+            tree = trees.pop(path, None) if trees else self._parse(path, sources[path], found)
+            if tree is None:
+                continue
+            with compiled.lock:
+                if compiled.schema.validate(tree):
+                    found[path] = []
+                else:
+                    found[path] = ("invalid", [(e.type_name, e.message, e.path, e.line) for e in compiled.schema.error_log])
+        return found, vocabulary
+
+    def prepare_files(self, paths) -> None:
+        """:meth:`prepare` for files not parsed yet.  Their vocabulary is remembered on disk by
+        content, so on a later run this costs reading and hashing the files."""
+        sources = {}
+        for path in map(str, paths):
+            try:
+                sources[path] = Path(path).read_bytes()
+            except OSError:
+                continue
+        key = _content_key(sources.values())
+        stored = self._store.get("vocabulary", key)
+        if stored is not None:
+            self.prepare([Vocabulary.from_data(stored)])
+            return
+        vocabularies = []
+        for path, data in sources.items():
+            tree = self._parse(path, data, {})
+            if tree is not None:
+                vocabularies.append(Vocabulary.of(tree))
+        if vocabularies:
+            union = vocabularies[0].union(*vocabularies[1:])
+            self._store.put("vocabulary", key, union.to_data())
+            self.prepare([union])
 
     @staticmethod
     def _parse(path, data, results):
@@ -530,6 +560,21 @@ def _context(element) -> str:
 
 
 # -- several processes ---------------------------------------------------------
+class _Entry:
+    """libxml2's error entry, as a worker process sends it."""
+
+    __slots__ = ("type_name", "message", "path", "line")
+
+    def __init__(self, type_name, message, path, line):
+        self.type_name, self.message, self.path, self.line = type_name, message, path, line
+
+
+def _content_key(contents) -> str:
+    """A key for a set of documents: their bytes, in any order."""
+    digests = sorted(hashlib.sha1(data).digest() for data in contents)
+    return hashlib.sha256(b"".join(digests)).hexdigest()
+
+
 def _jobs(jobs: int | None, paths: list) -> int:
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
@@ -542,26 +587,20 @@ def _jobs(jobs: int | None, paths: list) -> int:
     return max(1, min(jobs, len(paths)))
 
 
-def _chunks(paths: list[str], jobs: int) -> list[list[str]]:
+def _chunks(paths: list[str], jobs: int, sources: dict) -> list[list[str]]:
     """Contiguous shares of about equal size in bytes."""
-    sizes = []
-    for path in paths:
-        try:
-            sizes.append(os.path.getsize(path))
-        except OSError:
-            sizes.append(0)
-    total = sum(sizes) or 1
+    total = sum(len(sources[path]) for path in paths) or 1
     chunks: list[list[str]] = [[] for _ in range(jobs)]
     running = 0
-    for path, size in zip(paths, sizes):
+    for path in paths:
         share = min(jobs - 1, int(running * jobs / total))
         chunks[share].append(path)
-        running += size
+        running += len(sources[path])
     return [chunk for chunk in chunks if chunk]
 
 
-def _in_workers(work, chunks: list[list[str]]) -> dict:
-    """Run ``work(chunk)`` for the first chunk here and for the others in forked children."""
+def _in_workers(work, chunks: list[list[str]]) -> list:
+    """``work(chunk)`` for the first chunk here and for the others in forked children, in order."""
     import pickle
 
     children = []
@@ -579,7 +618,7 @@ def _in_workers(work, chunks: list[list[str]]) -> dict:
             os._exit(0)
         os.close(write_end)
         children.append((pid, read_end, chunk))
-    results = work(chunks[0])
+    results = [work(chunks[0])]
     for pid, read_end, chunk in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
@@ -588,7 +627,7 @@ def _in_workers(work, chunks: list[list[str]]) -> dict:
             status, value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - a child that died: do its share here
             status, value = "failed", None
-        results.update(value if status == "ok" else work(chunk))
+        results.append(value if status == "ok" else work(chunk))
     return results
 
 
