@@ -1,19 +1,26 @@
-"""What the grammar expects at the place of an error: the words of a good message.
+"""What the grammar expects at the place of an error, as Jing's algorithm sees it.
 
-libxml2 says *that* an element is wrong, rarely *what* would be right.  For
-the one element an error is about, this module asks the full (unpruned)
-grammar, with the derivative algorithm of James Clark (the one Jing uses):
+libxml2 says *that* a document is invalid, and roughly where; this module
+asks the full (unpruned) grammar, with the derivative algorithm of James
+Clark that Jing uses, about one element at a time:
 
-* which child elements may come next after the children before the error
-  (``expected <publicationStmt>``), and whether a missing one would make
-  the offending child acceptable (``expected <publicationStmt> before
-  <sourceDesc>``);
+* :meth:`Expectations.problems_in`: where the element's attributes and its
+  children (one level down: names, and non-blank text) break the grammar, in
+  document order, going on after each problem roughly as Jing does.  This
+  decides which of libxml2's reports stand and where they go
+  (:mod:`~tei_edition.rng.messages`);
+* which child elements may come next (``expected <publicationStmt>``), and
+  whether a missing one would let the offending child follow (``expected
+  <publicationStmt> before <sourceDesc>``);
 * which attributes an element may and must have, and what values an
-  attribute takes (``one of "high", "medium", "low"``).
+  attribute takes (``one of "high", "medium", "low"``); a value is judged by
+  libxml2 itself, on a one-attribute grammar made of its pattern.
 
-It looks at one level of children only: child elements count by their name,
-non-blank text as text; attributes and the insides of children are judged
-elsewhere.  It only words messages; verdicts and positions never depend on it.
+The patterns of an element are found from the root down through the
+content of each ancestor's patterns, so the same name in two contexts gets
+the right one.  Attribute values count only against ``value`` patterns
+(datatypes take any value here), so the check can miss problems but does
+not invent them.  The verdict never depends on this module: libxml2 gives it.
 """
 
 from __future__ import annotations

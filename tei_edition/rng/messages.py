@@ -1,13 +1,21 @@
-"""libxml2's RELAX NG errors, in words an editor can act on.
+"""libxml2's RELAX NG errors, in words an editor can act on, where Jing puts them.
 
 libxml2 reports one or more entries per problem (``Did not expect element
 opener there`` followed by ``Element div has extra content: opener``; a bad
-value followed by ``Element date failed to validate attributes``).
-:func:`problems` groups the entries of one validation by the element they are
-about, keeps one message per problem, and says where it is (which tag, which
-attribute, which text), so :mod:`tei_edition.relaxng` can place it the way
-Jing does.  The wording table is :data:`REWORDINGS`; the grammar
-(:mod:`~tei_edition.rng.expect`) fills in what was expected.
+value followed by ``Element date failed to validate attributes``), and where
+it matches by backtracking, echoes of branches it abandoned.  :func:`problems`
+
+1. groups the entries of one validation by the element they are about
+   (libxml2's node path, :func:`locate`) and keeps one problem per kind;
+2. checks each against the full grammar (:func:`_verified`, with
+   :meth:`~tei_edition.rng.expect.Expectations.problems_in`): echoes go, and
+   each problem moves to where Jing's algorithm finds it, with the element's
+   further problems after it;
+3. says which part of the source each is about (a start tag, an end tag, an
+   attribute, a run of text), so :mod:`tei_edition.relaxng` can place it.
+
+The wording of each libxml2 error kind is in :data:`REWORDINGS`; what was
+expected comes from the grammar (:mod:`~tei_edition.rng.expect`).
 """
 
 from __future__ import annotations
