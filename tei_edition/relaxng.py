@@ -72,6 +72,7 @@ SCHEMATRON_NAMESPACES = ("http://purl.oclc.org/dsdl/schematron", "http://www.asc
 _ISO_SCHEMATRON = SCHEMATRON_NAMESPACES[0]
 
 _LOADED: dict[tuple, "RelaxNG"] = {}
+_RECENT_LIMIT = 5000  # (element, child) and (element, attribute) pairs
 _LOADED_LOCK = threading.Lock()
 
 
@@ -227,12 +228,31 @@ class RelaxNG:
             # grow rather than multiply: the next document most likely shares most names
             if self._prepared is not None:
                 vocabulary = self._prepared.union(vocabulary)
-            elif self._compiled:
-                vocabulary = self._compiled[-1].vocabulary.union(vocabulary)
+            else:
+                base = self._compiled[-1].vocabulary if self._compiled else self._recent()
+                if base is not None:
+                    vocabulary = base.union(vocabulary)
+                self._remember(vocabulary)
             compiled = _Compiled(vocabulary, self._compile(vocabulary))
             self._compiled.append(compiled)
             del self._compiled[:-4]
             return compiled
+
+    # Documents validated one by one without prepare() would each bring a
+    # compile when they bring new names.  So the names met from one working
+    # folder with this schema are remembered on disk, and the next run starts
+    # from them (a larger vocabulary only ever keeps more of the grammar); past
+    # _RECENT_LIMIT name pairs they are forgotten rather than grow without end.
+    def _recent_key(self) -> str:
+        return hashlib.sha256(f"{self._grammar_key}:{os.getcwd()}".encode()).hexdigest()
+
+    def _recent(self) -> Vocabulary | None:
+        stored = self._store.get("recent", self._recent_key())
+        return Vocabulary.from_data(stored) if stored is not None else None
+
+    def _remember(self, vocabulary: Vocabulary) -> None:
+        if sum(len(kids) + len(attrs) for kids, attrs in vocabulary.elements.values()) <= _RECENT_LIMIT:
+            self._store.put("recent", self._recent_key(), vocabulary.to_data())
 
     def pruned(self, vocabulary: Vocabulary) -> bytes:
         """The grammar cut down to ``vocabulary``, as RELAX NG XML."""
