@@ -244,10 +244,20 @@ def _json_entries(entries: list[Entry], indent: str, mentions_json: _MentionsJSO
     yield "]" if first else "\n" + indent + "]"
 
 
+def _dates_json(dates) -> Iterator[str]:
+    """``_dumps(date_dict(d))`` for each date, with the repeated strings encoded once."""
+    literal = _Strings()
+    for d in dates:
+        head = "".join(f'"{name}": {literal(value)}, ' for name, value in d.attributes().items())
+        yield (f'{{{head}"precision": {literal(d.precision)}, "is_range": {"true" if d.is_range else "false"}, '
+               f'"text": {literal(d.text)}, "document": {literal(d.document)}, "line": {d.line}, '
+               f'"anchor": {literal(d.anchor)}, "region": "{d.region}", "element": {literal(d.element)}}}')
+
+
 def _json_kind(index: Index, kind: str, indent: str = "", mentions_json=None) -> Iterator[str]:
     if kind == "dates":
         yield "["
-        yield from _joined_array((_dumps(date_dict(d)) for d in index.dates), indent)
+        yield from _joined_array(_dates_json(index.dates), indent)
     else:
         yield from _json_entries(index[kind], indent, mentions_json)
 
