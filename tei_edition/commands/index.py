@@ -30,8 +30,10 @@ def command(paths, kind, format_, mentions, output):
     event elements with an xml:id in listPerson, listPlace, listOrg,
     listBibl and listEvent, wherever they are (register files among the
     inputs, standOff, back, the header). Mentions are persName, placeName,
-    orgName, title, name and rs pointing at them with @ref (or @key). The
-    sources are never modified.
+    orgName, eventName, title, name and rs pointing at them with @ref (or
+    @key), and descriptions (a bibl, a person) with @sameAs. Mentions inside
+    copies of entries (an edition's back) are not counted twice. The sources
+    are never modified.
 
     Pointers that lead nowhere are reported on standard error as warnings
     and listed under "dangling" in --kind all JSON. A file that is not
