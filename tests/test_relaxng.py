@@ -594,6 +594,17 @@ def test_prepare_files_compiles_once(tmp_path):
     assert len(schema._compiled) == 1
 
 
+def test_one_by_one_validation_remembers_the_names_for_the_next_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    documents = ["<doc><p>x</p></doc>", "<doc><pair><a/><b/></pair></doc>", "<doc><p>x<hi>y</hi></p></doc>"]
+    schema = load(tmp_path, POSITIONS)
+    assert all(check(schema, text) == [] for text in documents)
+    relaxng._LOADED.clear()  # as a new process would
+    again = RelaxNG.load(tmp_path / "schema.rng")
+    assert all(check(again, text) == [] for text in documents)
+    assert len(again._compiled) == 1
+
+
 def test_vocabulary_covers_and_round_trips():
     one = Vocabulary.of(parse_bytes(b"<a x='1'><b/></a>", "d"))
     two = Vocabulary.of(parse_bytes(b"<a><c y='2'/></a>", "d"))
