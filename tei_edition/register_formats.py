@@ -448,31 +448,40 @@ def _write_tei(index: Index, kind: str, base) -> Iterator[str]:
     yield '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n'
     yield "<teiHeader><fileDesc><titleStmt><title>Registers</title></titleStmt>"
     yield "<publicationStmt><p>Extracted by tei-edition index; the sources are not modified.</p></publicationStmt>"
-    yield "<sourceDesc><list type=\"documents\">"
-    for document in index.documents:
-        yield f"<item><ref target={quoteattr(links.document(document))}>{escape(document)}</ref></item>"
-    yield "</list></sourceDesc></fileDesc>"
+    if index.documents:
+        yield "<sourceDesc><list type=\"documents\">"
+        for document in index.documents:
+            yield f"<item><ref target={quoteattr(links.document(document))}>{escape(document)}</ref></item>"
+        yield "</list></sourceDesc></fileDesc>"
+    else:
+        yield "<sourceDesc><p>No document could be read.</p></sourceDesc></fileDesc>"
     if index.skipped:
         yield "<profileDesc><abstract><p>Not read (not well-formed XML):</p><list type=\"skipped\">"
         for problem in index.skipped:
             yield f"<item>{escape(str(problem))}</item>"
         yield "</list></abstract></profileDesc>"
     yield "</teiHeader>\n<text><body>\n"
+    # TEI lists must not be empty: an empty register is left out
+    written = False
     for name in kinds:
-        if name in ENTRY_KINDS:
-            entries = index[name]
+        if name in ENTRY_KINDS and index[name]:
             yield f'<{_LIST_OF[name]} type="{name}"><head>{_HEADS[name]}</head>\n'
-            for entry in entries:
+            for entry in index[name]:
                 yield from _tei_entry(entry, links)
             yield f"</{_LIST_OF[name]}>\n"
-        else:
+            written = True
+        elif name == "dates" and index.dates:
             yield from _tei_dates(index, links)
-    if kind == "all":
+            written = True
+    if kind == "all" and index.dangling:
+        written = True
         yield f'<list type="dangling"><head>{_HEADS["dangling"]}</head>\n'
         for item in index.dangling:
             yield (f"<item><ref target={quoteattr(links.target(item.document, item.anchor))} n=\"{item.line}\">"
                    f"{escape(item.text)}</ref> <val>{escape(item.pointer)}</val> {escape(item.reason)}</item>\n")
         yield "</list>\n"
+    if not written:
+        yield "<p>No register entries.</p>\n"
     yield "</body></text>\n</TEI>\n"
 
 

@@ -475,10 +475,13 @@ def test_help_has_an_example(cli_run):
 @needs_jing
 @needs_tei_all
 def test_tei_output_is_valid_tei_all(cli_run, tmp_path):
-    output = tmp_path / "registers.xml"
-    code, _, _ = cli_run("index", FIXTURES, "--format", "tei", "-o", output)
-    assert code == 0
-    status, report = run_jing(TEI_ALL, output)
+    outputs = [tmp_path / "fixtures.xml", tmp_path / "dates.xml", tmp_path / "nothing.xml"]
+    assert cli_run("index", FIXTURES, "--format", "tei", "-o", outputs[0])[0] == 0
+    assert cli_run("index", FIXTURES, "--kind", "dates", "--format", "tei", "-o", outputs[1])[0] == 0
+    plain = tmp_path / "plain.xml"  # no register at all: no empty lists either
+    plain.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Nothing.</p></body></text></TEI>')
+    assert cli_run("index", plain, "--kind", "all", "--format", "tei", "-o", outputs[2])[0] == 0
+    status, report = run_jing(TEI_ALL, *outputs)
     assert status == 0, report
 
 

@@ -77,9 +77,14 @@ def _write_stdout(pieces) -> None:
             sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    for piece in pieces:
-        stream.write(piece.encode("utf-8"))
-    stream.flush()
+    try:
+        for piece in pieces:
+            stream.write(piece.encode("utf-8"))
+        stream.flush()
+    except BrokenPipeError:
+        # the reader stopped (| head): not an error; keep Python's final flush quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _write_atomically(output: Path, pieces) -> None:
