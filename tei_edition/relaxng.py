@@ -310,9 +310,9 @@ class RelaxNG:
 
         The files' union vocabulary is remembered on disk by their content
         hashes: when it is known, the grammar is compiled once, before the
-        workers fork.  Workers parse and validate; the errors of invalid files
-        are worded here, in one process, so the grammar analysis behind the
-        words is warmed up once.
+        workers fork.  Each worker parses, validates and words the errors of
+        its share.  By default only idle cores get a worker (a busy machine
+        gains nothing from more processes, and each costs some warming up).
         """
         paths = [str(p) for p in paths]
         results: dict[str, list[Diagnostic]] = {}
@@ -340,16 +340,11 @@ class RelaxNG:
                 vocabularies.append(Vocabulary.from_data(vocabulary))
         if stored is None and vocabularies:
             self._store.put("vocabulary", key, vocabularies[0].union(*vocabularies[1:]).to_data())
-        for path, outcome in found.items():
-            if isinstance(outcome, list):  # valid ([]) or not well-formed
-                results[path] = outcome
-            else:  # libxml2's entries: word them here
-                tree = parse_bytes(sources[path], path)
-                results[path] = self._diagnostics([_Entry(*entry) for entry in outcome[1]], tree, sources[path])
+        results.update(found)
         return {path: results[path] for path in paths}
 
     def _check_chunk(self, chunk: list[str], sources: dict, compiled: _Compiled | None) -> tuple[dict, tuple | None]:
-        """Parse and validate ``chunk``; path -> diagnostics, or ("invalid", libxml2's entries).
+        """Parse and validate ``chunk``: path -> diagnostics.
 
         Without a grammar yet, the chunk's own vocabulary is compiled (and returned, to be remembered).
         """
@@ -370,11 +365,7 @@ class RelaxNG:
             tree = trees.pop(path, None) if trees else self._parse(path, sources[path], found)
             if tree is None:
                 continue
-            with compiled.lock:
-                if compiled.schema.validate(tree):
-                    found[path] = []
-                else:
-                    found[path] = ("invalid", [(e.type_name, e.message, e.path, e.line) for e in compiled.schema.error_log])
+            found[path] = self._validate(compiled, tree, sources[path])
         return found, vocabulary
 
     def prepare_files(self, paths) -> None:
@@ -580,15 +571,6 @@ def _context(element) -> str:
 
 
 # -- several processes ---------------------------------------------------------
-class _Entry:
-    """libxml2's error entry, as a worker process sends it."""
-
-    __slots__ = ("type_name", "message", "path", "line")
-
-    def __init__(self, type_name, message, path, line):
-        self.type_name, self.message, self.path, self.line = type_name, message, path, line
-
-
 def _content_key(contents) -> str:
     """A key for a set of documents: their bytes, in any order."""
     digests = sorted(hashlib.sha1(data).digest() for data in contents)
@@ -600,10 +582,14 @@ def _jobs(jobs: int | None, paths: list) -> int:
         return 1
     if jobs is None:
         try:
-            jobs = len(os.sched_getaffinity(0))
+            cores = len(os.sched_getaffinity(0))
         except AttributeError:
-            jobs = os.cpu_count() or 1
-        jobs = min(jobs, max(1, len(paths) // 8))  # a worker costs a fork and a compile
+            cores = os.cpu_count() or 1
+        try:
+            idle = cores - int(os.getloadavg()[0] + 0.5)
+        except (AttributeError, OSError):
+            idle = cores
+        jobs = min(max(1, idle), max(1, len(paths) // 8))  # a worker costs a fork and some warming up
     return max(1, min(jobs, len(paths)))
 
 
