@@ -295,7 +295,6 @@ class Sampler:
         self.start = self.children(root.find(f"{RNG}start"))[0]
         self.elements_seen: set[str] = set()
         self.attributes_seen: set[tuple[str, str]] = set()
-        self._cache: dict = {}
         self.costs = self._costs()
         self.generic = self.attribute_names(self.defines["att.global"])
         inside: dict[str, set] = {}
