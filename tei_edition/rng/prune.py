@@ -96,6 +96,7 @@ class _Pruner:
         self.names: dict = {}     # (define, context) -> output name
         self.taken = set(grammar.defines)
         self.clarks: dict = {}    # id(name class) -> its one name, for plain names
+        self.inlined: dict = {}   # define -> its body with refs inlined (values only)
 
     def context(self, elements: frozenset, attributes: frozenset) -> int:
         key = (elements, attributes)
@@ -178,7 +179,7 @@ class _Pruner:
         if kind == "attribute":
             if not self.meets(p[1], ctx, True):
                 return ("attribute", p[1], _TEXT)
-            return p
+            return ("attribute", p[1], self.inline(p[2]))
         if kind == "choice":
             live = [child for child in p[1] if not self.dead(child, ctx)] or p[1]
             members: list = []
@@ -212,7 +213,29 @@ class _Pruner:
         if kind == "mixed":
             inner = self.rewrite(p[1], ctx)
             return _TEXT if inner in (_EMPTY, _TEXT) else (kind, inner)
-        return p  # empty, text, notAllowed, data, value, list: no names inside
+        if kind in ("list", "data"):
+            return self.inline(p)
+        return p  # empty, text, notAllowed, value: no names inside
+
+    def inline(self, p: tuple) -> tuple:
+        """``p`` (an attribute's value, a list, a data except: never an
+        element) with every ref replaced by its body.  The pruned grammar
+        writes out only the defines that :meth:`ref` renamed, so a ref left
+        in a value would name nothing.  RELAX NG forbids recursion outside
+        elements, so the inlining ends."""
+        kind = p[0]
+        if kind == "ref":
+            found = self.inlined.get(p[1])
+            if found is None:
+                found = self.inlined[p[1]] = self.inline(self.defines[p[1]])
+            return found
+        if kind in ("group", "interleave", "choice"):
+            return (kind, tuple(self.inline(child) for child in p[1]))
+        if kind in ("optional", "zeroOrMore", "oneOrMore", "mixed", "list"):
+            return (kind, self.inline(p[1]))
+        if kind == "data" and p[4] is not None:
+            return p[:4] + (self.inline(p[4]),)
+        return p
 
     def ref(self, name: str, ctx: int) -> tuple:
         body = self.defines[name]

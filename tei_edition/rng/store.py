@@ -16,8 +16,26 @@ import marshal
 import os
 from pathlib import Path
 
-# Bump when the format of any entry, the simplification or the pruning changes.
-FORMAT = "relaxng-5"
+
+def _code_fingerprint() -> str:
+    """A hash of the code that makes the cached entries.
+
+    Bumping a version number by hand is easy to forget (a pruning fix once
+    kept serving broken grammars from the cache); hashing the sources of this
+    package makes any change to simplification, pruning or emission start a
+    fresh cache.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Bump the number when the format of an entry changes; the fingerprint covers the rest.
+FORMAT = f"relaxng-6-{_code_fingerprint()}"
 
 
 def default_folder() -> Path | None:
