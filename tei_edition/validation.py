@@ -101,6 +101,8 @@ def validate(
     run.check_all(documents, forced)
     if not schema_only:
         integrity.check(documents)
+        for document in documents:
+            _drop_repeats(document.report)
     for document in report.files:
         document.diagnostics = [_with_position(d) for d in document.diagnostics]
     report.unreadable = sum(any(d.rule == "io" for d in f.diagnostics) for f in report.files)
@@ -120,6 +122,21 @@ def _grammar_only(files, forced, run, report) -> None:
         found = results.get(str(path), [])
         report.files.append(FileReport(str(path), [_with_position(d) for d in found]))
     report.unreadable = sum(any(d.rule == "io" for d in f.diagnostics) for f in report.files)
+
+
+# Integrity findings that sit on an attribute whose value the grammar may also
+# reject: at the same place, the integrity message says more ("month 13 does
+# not exist", "first used on line 12"), so the grammar's is dropped.
+_SAID_BETTER = frozenset({"date-format", "duplicate-id"})
+_GRAMMAR_RULES = frozenset({"relaxng", "xsd"})
+
+
+def _drop_repeats(report: FileReport) -> None:
+    places = {(d.line, d.column) for d in report.diagnostics if d.rule in _SAID_BETTER}
+    if places:
+        report.diagnostics = [
+            d for d in report.diagnostics if not (d.rule in _GRAMMAR_RULES and (d.line, d.column) in places)
+        ]
 
 
 def _with_position(diagnostic: Diagnostic) -> Diagnostic:

@@ -295,3 +295,25 @@ def test_the_edition_texts_pass(cli_run):
 def test_the_profile_is_the_default_schema(cli_run):
     """A document without <?xml-model?> is checked against schemas/tei_edition.rng and .sch."""
     assert run(cli_run, "valid.xml") == (0, "1 file, 0 errors, 0 warnings\n", "")
+    # The profile's grammar (the wording is the RELAX NG engine's) ...
+    code, out, _ = run(cli_run, "profile-order.xml")
+    assert [line.split(": error: ")[0] + " " + line.rsplit(" ", 1)[1] for line in out.splitlines()[:-1]] == [
+        "profile-order.xml:5:7 [relaxng]",
+        "profile-order.xml:8:5 [relaxng]",
+    ]
+    assert "<sourceDesc>" in out.splitlines()[0]
+    assert code == 1
+    # ... and its Schematron (a fixture without a licence).
+    code, out, _ = run(cli_run, "unused-entry.xml")
+    assert [line.rsplit(" ", 1)[1] for line in out.splitlines()[:-1]] == ["[licence-missing]", "[unused-entry]"]
+    assert out.splitlines()[0].startswith("unused-entry.xml:6:7: warning: ")
+
+
+def test_the_grammar_does_not_repeat_what_integrity_says_better(cli_run):
+    # The profile's datatypes reject 1950-13-01 and the second "intro" too, at the same place.
+    for fixture, rule in (("date-format.xml", "[date-format]"), ("duplicate-id.xml", "[duplicate-id]")):
+        code, out, _ = run(cli_run, fixture)
+        errors = [line for line in out.splitlines() if ": error: " in line]
+        assert len(errors) == 1 and errors[0].endswith(rule), out
+        code, out, _ = run(cli_run, fixture, "--schema-only", "--schema", "../../../schemas/tei_edition.rng")
+        assert out.splitlines()[0].endswith("[relaxng]"), out
