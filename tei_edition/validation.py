@@ -13,7 +13,11 @@ The pipeline, for a list of paths::
 One bad file never stops the run: a file that cannot be read or parsed gets
 its error and its verdict, and the others are checked as usual.
 ``schema_only`` keeps the grammar alone, as Jing does (no Schematron, no
-integrity checks), so verdicts can be compared with Jing's.
+integrity checks), so verdicts can be compared with Jing's; with a
+``schema`` given as well, the RELAX NG engine reads, parses and validates
+the files itself, on every core (:meth:`tei_edition.relaxng.RelaxNG.validate_files`).
+Schematron checks that XPath 1.0 cannot run are in ``report.skipped`` and,
+one line per schema, in ``report.notes``.
 """
 
 from __future__ import annotations
