@@ -11,6 +11,18 @@ from pathlib import Path
 
 import pytest
 
+try:  # hypothesis keeps an example database and a cache: never in the source tree
+    import tempfile as _tempfile
+
+    from hypothesis import settings as _hypothesis_settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(_tempfile.mkdtemp(prefix="tei-edition-hypothesis-"))
+    _hypothesis_settings.register_profile("tei-edition", database=None)
+    _hypothesis_settings.load_profile("tei-edition")
+except ImportError:  # pragma: no cover - the test extra brings hypothesis
+    pass
+
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = ROOT / "texts"
 SHARED = ROOT.parent / "shared"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from conftest import ROOT
 from tei_edition.errors import XMLProblem
@@ -20,9 +19,8 @@ ANYTHING = FIXTURES / "anything.rng"
 SEEDS = [(FIXTURES / name).read_bytes() for name in ("valid.xml", "geo.xml", "prefixdef.xml", "idno.xml")]
 LINE = re.compile(r"^.+:(\d+):(\d+): (error|warning): .+ \[[a-z0-9-]+\]$")
 
-# Tests never write into the source tree: no example database, and
-# Hypothesis's own cache goes to a temporary folder.
-set_hypothesis_home_dir(tempfile.mkdtemp(prefix="tei-edition-hypothesis-"))
+# Tests never write into the source tree: tests/conftest.py sends
+# Hypothesis's home folder to a temporary one for every test module.
 SETTINGS = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
