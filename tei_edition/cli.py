@@ -20,6 +20,7 @@ from tei_edition.errors import ExitCode, TeiEditionError
 # command name -> "module:attribute" of a click.Command.  A command is listed
 # here only once it works.
 COMMANDS: dict[str, str] = {
+    "build": "tei_edition.commands.build:command",
     "index": "tei_edition.commands.index:command",
     "validate": "tei_edition.commands.validate:command",
 }

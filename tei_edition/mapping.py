@@ -13,6 +13,12 @@ margin, never smaller than :data:`MIN_SPAN` degrees so that one place still
 shows its surroundings.  Views that would cross the antimeridian are not
 wrapped: a set of places on both sides of it gets a map of the whole width.
 
+Labels go right of their point, else left, so as not to cover another point
+or a label drawn before (places with more mentions are drawn first); a label
+with no free side gets the class ``map-crowded``, which ``edition.css`` shows
+only while its point is hovered or focused.  Rings that cross the
+antimeridian are drawn on past +-180 degrees rather than across the map.
+
 Everything is built as lxml elements, so every label, id and link is escaped
 by the serialiser; colours are SVG presentation attributes, not ``style``, so
 a Content-Security-Policy without 'unsafe-inline' styles allows the map.
@@ -47,6 +53,7 @@ LAND_STROKE = "#9a9382"
 SEA_FILL = "#f4f7f9"
 PLACE_FILL = "#8b1e1e"
 TEXT_FILL = "#1a1a1a"
+LABEL_CHARACTER = 7.2  # approximate width of a character of a label, in SVG units (font-size 13)
 
 
 @dataclass(frozen=True)
@@ -187,7 +194,13 @@ def _country_path(rings, view: View) -> str:
     parts = []
     for ring in rings:
         points = []
+        previous = None
         for lon, lat in ring:
+            # A ring that crosses the antimeridian continues past +-180 instead
+            # of drawing a line across the whole map (the SVG clips the rest).
+            if previous is not None:
+                lon += 360 * round((previous - lon) / 360)
+            previous = lon
             point = tuple(_number(v) for v in view.to_svg(lon, lat))
             if not points or points[-1] != point:
                 points.append(point)
@@ -273,7 +286,13 @@ def map_svg(places, *, title: str = "Map of the places mentioned in the edition"
             if d:
                 _svg("path", land, d=d)
     layer = _svg("g", svg, class_="map-places", font_family="sans-serif", font_size="13")
-    for place in sorted(usable, key=lambda p: (-int(p.count or 0), _name(p).casefold(), str(p.id))):
+    labels: list[tuple[float, float, float, float]] = []  # boxes of the labels drawn so far
+    ordered = sorted(usable, key=lambda p: (-int(p.count or 0), _name(p).casefold(), str(p.id)))
+    for place in ordered:  # every point is an obstacle for the labels of the others
+        px, py = view.to_svg(float(place.lon), float(place.lat))
+        r = _radius(place.count)
+        labels.append((px - r, py - r, px + r, py + r))
+    for place in ordered:
         x, y = view.to_svg(float(place.lon), float(place.lat))
         name = _name(place)
         spoken = f"{name}, {_mentions(int(place.count or 0))}"
@@ -286,17 +305,33 @@ def map_svg(places, *, title: str = "Map of the places mentioned in the edition"
         _svg("title", group, spoken)
         radius = _radius(place.count)
         _svg("circle", group, cx=_number(x), cy=_number(y), r=_number(radius), fill=PLACE_FILL, fill_opacity="0.8", stroke="#ffffff", stroke_width="1.5")
-        on_right = x < WIDTH * 0.7
+        # The label goes right of the point, else left; where both would
+        # cover a label already drawn (more mentions come first), it is shown
+        # only while the point is hovered or focused (class map-crowded).
+        width = LABEL_CHARACTER * len(name)
+        sides = (True, False) if x < WIDTH * 0.7 else (False, True)
+        boxes = {side: ((x + radius + 3, y - 9, x + radius + 3 + width, y + 5) if side
+                        else (x - radius - 3 - width, y - 9, x - radius - 3, y + 5)) for side in sides}
+        own = (x - radius, y - radius, x + radius, y + radius)
+        free = [side for side in sides if not any(_overlap(boxes[side], box) for box in labels if box != own)]
+        on_right = (free or sides)[0]
+        if free:
+            labels.append(boxes[on_right])
         position = {
             "x": _number(x + (radius + 3 if on_right else -radius - 3)),
             "y": _number(y + 4),
             "text_anchor": "start" if on_right else "end",
         }
+        crowded = {} if free else {"class_": "map-crowded"}
         # A white halo under the label keeps it readable over borders; drawn
         # as a second text because the Nu checker does not know paint-order.
-        _svg("text", group, name, **position, fill="#ffffff", stroke="#ffffff", stroke_width="3", aria_hidden="true")
-        _svg("text", group, name, **position, fill=TEXT_FILL)
+        _svg("text", group, name, **position, **crowded, fill="#ffffff", stroke="#ffffff", stroke_width="3", aria_hidden="true")
+        _svg("text", group, name, **position, **crowded, fill=TEXT_FILL)
     return svg
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _degrees(value: float, positive: str, negative: str) -> str:

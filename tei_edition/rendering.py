@@ -35,7 +35,9 @@ entry, relative to the page being rendered (``persons.html#stalin``), or to a
 pair ``(href, label)``; the label becomes the link's tooltip and names the
 targets of a ``ptr``.  It is a mapping or a function returning None for an
 unknown token.  The same lookup is asked first for every ``@target`` of
-``ref``/``ptr``, so a site can map ``other.xml#p3`` to ``other.html#p3`` too.
+``ref``/``ptr``, so a site can map ``other.xml#p3`` to ``other.html#p3`` too,
+and for every ``@url`` of ``graphic``/``media`` (a relative answer becomes
+the image's ``src``: where the site copied the file).
 Unresolved names stay plain ``<span>``s with their text; unresolved pointers to
 other TEI files (``*.xml``) are text, other relative links are kept.  Register
 hrefs pass :func:`safe_url` like everything else.
@@ -709,6 +711,10 @@ class _Preparer:
 
     def _graphic(self, element) -> None:
         url = element.get("url")
+        mapped = self._register(element, url.strip(), None)  # the site may have copied the file elsewhere
+        if mapped is not None and _is_local_path(mapped.href):
+            element.set(f"{_R}src", mapped.href)
+            return
         safe = safe_url(url)
         if safe is None:
             element.set(f"{_R}unsafe", "yes")

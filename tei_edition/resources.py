@@ -36,3 +36,12 @@ def schema(name: str) -> Path:
 
 def stylesheet(name: str) -> Path:
     return xslt_dir() / name
+
+
+def asset(name: str) -> Path:
+    """A file the site build copies into every site as it is: ``xslt/NAME``
+    (edition.css) or ``xslt/assets/NAME`` (favicon.svg ...)."""
+    for candidate in (xslt_dir() / name, xslt_dir() / "assets" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"tei-edition is installed without its asset {name} (looked in {xslt_dir()})")

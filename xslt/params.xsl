@@ -51,6 +51,34 @@
   <xsl:param name="orgs-page" select="''"/>
   <xsl:param name="works-page" select="''"/>
 
+  <!-- More site pages for the navigation ("" leaves the link out): the
+       events register, the chronology, the map and the search page. -->
+  <xsl:param name="events-page" select="''"/>
+  <xsl:param name="chronology-page" select="''"/>
+  <xsl:param name="map-page" select="''"/>
+  <xsl:param name="search-page" select="''"/>
+
+  <!-- The edition's title.  When given, every page shows it above the
+       navigation (linked to home-href) and ends with a footer that names it;
+       "" for neither. -->
+  <xsl:param name="site-title" select="''"/>
+
+  <!-- Site-relative href of this page itself (e.g. "persons.html"): its
+       link in the navigation is marked aria-current="page". -->
+  <xsl:param name="current-page" select="''"/>
+
+  <!-- Site-relative href of the icon (favicon); "" for none. -->
+  <xsl:param name="icon-href" select="''"/>
+
+  <!-- Site-relative href of the data downloads (the footer links to it);
+       "" for no link. -->
+  <xsl:param name="downloads-href" select="''"/>
+
+  <!-- When the site was built (a W3C date or date-time), shown in the
+       footer; "" (the default) keeps pages free of timestamps, so that the
+       same texts always give the same pages. -->
+  <xsl:param name="built-on" select="''"/>
+
   <!-- Site-relative href of the TEI source of this page (a data download);
        "" for no link. -->
   <xsl:param name="tei-source-href" select="''"/>
@@ -106,6 +134,12 @@
   <xsl:param name="label-places" select="'Places'"/>
   <xsl:param name="label-orgs" select="'Organisations'"/>
   <xsl:param name="label-works" select="'Works'"/>
+  <xsl:param name="label-events" select="'Events'"/>
+  <xsl:param name="label-chronology" select="'Chronology'"/>
+  <xsl:param name="label-map" select="'Map'"/>
+  <xsl:param name="label-search" select="'Search'"/>
+  <xsl:param name="label-downloads" select="'Data downloads'"/>
+  <xsl:param name="label-built-with" select="'built with tei-edition from TEI P5 sources'"/>
   <xsl:param name="label-untitled" select="'Untitled text'"/>
   <xsl:param name="label-by" select="'By'"/>
   <xsl:param name="label-edited-by" select="'Edited by'"/>
@@ -147,5 +181,52 @@
   <xsl:param name="label-space" select="'blank space'"/>
   <xsl:param name="label-damage" select="'damaged'"/>
   <xsl:param name="label-hand" select="'change of hand'"/>
+
+  <!-- ===== Words on the site pages (site-pages.xsl) =================== -->
+
+  <!-- Home page -->
+  <xsl:param name="label-texts" select="'Texts'"/>
+  <xsl:param name="label-published-by" select="'Published by'"/>
+  <xsl:param name="label-registers" select="'Registers and tools'"/>
+  <xsl:param name="label-entries" select="'entries'"/>
+  <xsl:param name="label-one-entry" select="'entry'"/>
+  <xsl:param name="label-dates" select="'dates'"/>
+  <xsl:param name="label-places-on-map" select="'places with coordinates'"/>
+  <xsl:param name="label-search-hint" select="'full text of the texts and registers'"/>
+  <xsl:param name="label-downloads-intro" select="'The registers as JSON, CSV, GeoJSON and TEI, and the TEI sources of every text, to reuse under their licences.'"/>
+  <xsl:param name="label-register" select="'Register'"/>
+  <xsl:param name="label-tei-sources" select="'TEI sources'"/>
+  <xsl:param name="label-all-registers" select="'All registers'"/>
+  <!-- Register pages -->
+  <xsl:param name="label-letters" select="'Jump to a letter'"/>
+  <xsl:param name="label-other-names" select="'Also'"/>
+  <xsl:param name="label-born" select="'Born'"/>
+  <xsl:param name="label-died" select="'Died'"/>
+  <xsl:param name="label-date" select="'Date'"/>
+  <xsl:param name="label-coordinates" select="'Coordinates'"/>
+  <xsl:param name="label-on-the-map" select="'on the map'"/>
+  <xsl:param name="label-authorities" select="'Authority files'"/>
+  <xsl:param name="label-mention" select="'mention'"/>
+  <xsl:param name="label-mentions" select="'mentions'"/>
+  <xsl:param name="label-no-mentions" select="'Not mentioned in the texts.'"/>
+  <xsl:param name="label-in-registers" select="'in the registers'"/>
+  <xsl:param name="label-in-header" select="'in the header'"/>
+  <!-- Dates: ranges and open bounds -->
+  <xsl:param name="label-between" select="'between'"/>
+  <xsl:param name="label-and" select="'and'"/>
+  <xsl:param name="label-not-before" select="'not before'"/>
+  <xsl:param name="label-not-after" select="'not after'"/>
+  <xsl:param name="label-from" select="'from'"/>
+  <xsl:param name="label-to" select="'until'"/>
+  <xsl:param name="label-bce" select="'BCE'"/>
+  <!-- Chronology -->
+  <xsl:param name="label-chronology-intro" select="'Every date in the texts and registers, earliest first. Each links to its place.'"/>
+  <xsl:param name="label-as-written" select="'As written'"/>
+  <xsl:param name="label-where" select="'Where'"/>
+  <xsl:param name="label-years" select="'Jump to a year'"/>
+  <xsl:param name="label-undated" select="'Without a year'"/>
+  <!-- Map -->
+  <xsl:param name="label-map-intro" select="'The places of the registers that have coordinates. Each point and each name leads to its register entry.'"/>
+  <xsl:param name="label-without-coordinates" select="'Places without coordinates'"/>
 
 </xsl:stylesheet>

@@ -14,6 +14,8 @@
     names-dates.xsl    names and dates
     transcription.xsl  choice, app, sic/corr, add/del, gap, supplied ...
     header.xsl         the teiHeader as front matter
+    site-pages.xsl     the site build's own pages (registers, chronology,
+                       map, home, search), from small site:page documents
 
   What Python adds to the TEI.  render_document() works on a copy of the
   document and annotates it with attributes (and a few elements) in the
@@ -55,7 +57,8 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:tei-edition:render"
-  exclude-result-prefixes="tei te">
+  xmlns:site="urn:tei-edition:site"
+  exclude-result-prefixes="tei te site">
 
   <xsl:include href="params.xsl"/>
   <xsl:include href="core.xsl"/>
@@ -63,6 +66,7 @@
   <xsl:include href="names-dates.xsl"/>
   <xsl:include href="transcription.xsl"/>
   <xsl:include href="header.xsl"/>
+  <xsl:include href="site-pages.xsl"/>
 
   <!-- method="xml": libxslt's html method would add a second charset meta. -->
   <xsl:output method="xml" encoding="UTF-8" omit-xml-declaration="yes" indent="no"/>
@@ -77,25 +81,28 @@
     </xsl:choose>
   </xsl:variable>
 
+  <!-- A TEI document becomes a text page; the small site:page documents of
+       the site build (register pages, chronology, map, home, search) are
+       rendered by site-pages.xsl in the same page shell. -->
   <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="site:page"><xsl:apply-templates select="site:page"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="te:text-page"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="te:text-page">
     <html lang="{$te:page-lang}">
       <head>
-        <meta charset="utf-8"/>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <xsl:if test="normalize-space($csp)">
-          <meta http-equiv="Content-Security-Policy" content="{normalize-space($csp)}"/>
-        </xsl:if>
+        <xsl:call-template name="te:head-start"/>
         <title>
           <xsl:call-template name="te:plain-title"/>
           <xsl:value-of select="$page-title-suffix"/>
         </title>
-        <xsl:if test="normalize-space($css-href)">
-          <link rel="stylesheet" href="{concat($site-root, normalize-space($css-href))}"/>
-        </xsl:if>
+        <xsl:call-template name="te:head-links"/>
       </head>
       <body class="te-page">
-        <a class="te-skip-link" href="#te-main"><xsl:value-of select="$label-skip"/></a>
-        <xsl:call-template name="te:site-navigation"/>
+        <xsl:call-template name="te:page-top"/>
         <main id="te-main">
           <xsl:if test="$pagefind = 'yes'">
             <xsl:attribute name="data-pagefind-body"/>
@@ -107,8 +114,35 @@
             <xsl:call-template name="te:footnotes"/>
           </article>
         </main>
+        <xsl:call-template name="te:site-footer"/>
       </body>
     </html>
+  </xsl:template>
+
+  <!-- The page shell, shared by text pages and site pages: the start of
+       <head> (charset, viewport, the Content-Security-Policy before anything
+       is loaded), the stylesheet and icon links, the skip link and site
+       navigation, and the footer. -->
+  <xsl:template name="te:head-start">
+    <meta charset="utf-8"/>
+    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+    <xsl:if test="normalize-space($csp)">
+      <meta http-equiv="Content-Security-Policy" content="{normalize-space($csp)}"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="te:head-links">
+    <xsl:if test="normalize-space($css-href)">
+      <link rel="stylesheet" href="{concat($site-root, normalize-space($css-href))}"/>
+    </xsl:if>
+    <xsl:if test="normalize-space($icon-href)">
+      <link rel="icon" href="{concat($site-root, normalize-space($icon-href))}"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="te:page-top">
+    <a class="te-skip-link" href="#te-main"><xsl:value-of select="$label-skip"/></a>
+    <xsl:call-template name="te:site-navigation"/>
   </xsl:template>
 
   <!-- The running text of the document: each text of a TEI (or of every
@@ -123,10 +157,23 @@
     <xsl:apply-templates select="."/>
   </xsl:template>
 
-  <!-- Links to the home page and the register pages, when given. -->
+  <!-- The edition's title (when site-title is given) and links to the home
+       page, the register pages and the other site pages, when given. -->
   <xsl:template name="te:site-navigation">
-    <xsl:if test="normalize-space(concat($home-href, $persons-page, $places-page, $orgs-page, $works-page))">
+    <xsl:if test="normalize-space(concat($site-title, $home-href, $persons-page, $places-page, $orgs-page, $works-page,
+        $events-page, $chronology-page, $map-page, $search-page))">
       <header class="te-site-header">
+        <!-- The title, linked home; not on the home page, whose h1 it is. -->
+        <xsl:if test="normalize-space($site-title) and not(normalize-space($home-href) and $current-page = normalize-space($home-href))">
+          <p class="te-site-title">
+            <xsl:choose>
+              <xsl:when test="normalize-space($home-href)">
+                <a href="{concat($site-root, normalize-space($home-href))}"><xsl:value-of select="$site-title"/></a>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="$site-title"/></xsl:otherwise>
+            </xsl:choose>
+          </p>
+        </xsl:if>
         <nav class="te-site-navigation" aria-label="{$label-site-navigation}">
           <ul>
             <xsl:call-template name="te:nav-link">
@@ -149,17 +196,65 @@
               <xsl:with-param name="href" select="$works-page"/>
               <xsl:with-param name="label" select="$label-works"/>
             </xsl:call-template>
+            <xsl:call-template name="te:nav-link">
+              <xsl:with-param name="href" select="$events-page"/>
+              <xsl:with-param name="label" select="$label-events"/>
+            </xsl:call-template>
+            <xsl:call-template name="te:nav-link">
+              <xsl:with-param name="href" select="$chronology-page"/>
+              <xsl:with-param name="label" select="$label-chronology"/>
+            </xsl:call-template>
+            <xsl:call-template name="te:nav-link">
+              <xsl:with-param name="href" select="$map-page"/>
+              <xsl:with-param name="label" select="$label-map"/>
+            </xsl:call-template>
+            <xsl:call-template name="te:nav-link">
+              <xsl:with-param name="href" select="$search-page"/>
+              <xsl:with-param name="label" select="$label-search"/>
+            </xsl:call-template>
           </ul>
         </nav>
       </header>
     </xsl:if>
   </xsl:template>
 
+  <!-- One link of the navigation; the current page is marked, not linked
+       to itself. -->
   <xsl:template name="te:nav-link">
     <xsl:param name="href"/>
     <xsl:param name="label"/>
     <xsl:if test="normalize-space($href)">
-      <li><a href="{concat($site-root, normalize-space($href))}"><xsl:value-of select="$label"/></a></li>
+      <li>
+        <a href="{concat($site-root, normalize-space($href))}">
+          <xsl:if test="normalize-space($href) = $current-page">
+            <xsl:attribute name="aria-current">page</xsl:attribute>
+          </xsl:if>
+          <xsl:value-of select="$label"/>
+        </a>
+      </li>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The footer of a site page: the edition's title, where its data is,
+       what built it (and when, if built-on is given).  Only with a
+       site-title. -->
+  <xsl:template name="te:site-footer">
+    <xsl:if test="normalize-space($site-title)">
+      <footer class="te-site-footer">
+        <p>
+          <xsl:value-of select="$site-title"/>
+          <xsl:if test="normalize-space($downloads-href)">
+            <xsl:text> · </xsl:text>
+            <a href="{concat($site-root, normalize-space($downloads-href))}"><xsl:value-of select="$label-downloads"/></a>
+          </xsl:if>
+          <xsl:text> · </xsl:text>
+          <xsl:value-of select="$label-built-with"/>
+          <xsl:if test="normalize-space($built-on)">
+            <xsl:text>, </xsl:text>
+            <time datetime="{normalize-space($built-on)}"><xsl:value-of select="normalize-space($built-on)"/></time>
+          </xsl:if>
+        </p>
+      </footer>
     </xsl:if>
   </xsl:template>
 

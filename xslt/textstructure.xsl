@@ -80,6 +80,9 @@
   <xsl:template name="te:toc">
     <xsl:if test="$te:toc-entries and ($toc = 'yes' or ($toc = 'auto' and count($te:toc-entries) &gt;= number($toc-min-entries)))">
       <nav class="te-toc" aria-labelledby="te-toc-title">
+        <xsl:if test="$pagefind = 'yes'">
+          <xsl:attribute name="data-pagefind-ignore"/>
+        </xsl:if>
         <h2 id="te-toc-title"><xsl:value-of select="$label-contents"/></h2>
         <ol>
           <xsl:apply-templates select="/*" mode="te:toc"/>

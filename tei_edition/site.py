@@ -1,0 +1,287 @@
+"""Build the static HTML edition: the work behind ``tei-edition build``.
+
+The pipeline, as :func:`build` runs it::
+
+    files    = inputs.collect(paths)                 # texts/ by default; folders searched for *.xml
+    report   = validation.validate(paths)            # errors stop the build unless force; warnings shown
+    index    = registers.index(paths)                # entries, every mention, every date
+    plan     = site_plan.Plan(sources, index)        # texts vs register files, page names, anchors, links
+    pages    = render each text                      # rendering.render_document: the text, nav, TEI link
+    pages   += register pages, chronology, map, home, search      # site_pages.SitePages
+    data     = data/*.json|csv|geojson|xml, data/tei/...          # register_formats; the sources as they are
+    SiteWriter(out).write(pages, data, assets)       # staged next to out, swapped in whole
+    search.index_site(staging)                       # Pagefind, before the swap (left out if missing)
+
+Texts get a page each; register-only files (only lists of persons, places
+... in their ``text`` or ``standOff``) do not, but their entries make the
+register pages, and every input is offered as a TEI download under
+``data/tei/`` (see :mod:`tei_edition.site_plan` for names, anchors and
+links).  The same inputs give byte-identical output: nothing depends on the
+clock unless ``timestamp=True`` puts the build time into the footer
+(``SOURCE_DATE_EPOCH`` is honoured).
+
+The edition's title is ``title``, else the series title all texts share
+(``seriesStmt/title``), else "TEI edition".
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_edition import inputs, resources, search
+from tei_edition.diagnostics import FileReport, Report
+from tei_edition.errors import ExitCode, TeiEditionError, XMLProblem
+from tei_edition.parsing import parse_file
+from tei_edition.site_plan import DATA, REGISTER_PAGES, TEI, TEI_DATA, XML_LANG, Plan, Source, has_text, main_title, plain_text
+
+DEFAULT_TITLE = "TEI edition"
+ASSETS = ("edition.css", "favicon.svg")
+
+
+@dataclass
+class BuildResult:
+    """What a build did.  ``built`` is False when validation errors stopped it
+    (``report`` says which); ``pages`` are the HTML pages written, ``files``
+    every file; ``render`` the warnings of rendering (refused URLs ...);
+    ``notes`` what the user should know (search left out ...)."""
+
+    out: Path
+    shown: str
+    report: Report
+    built: bool = False
+    texts: int = 0
+    pages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    render: list[FileReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    search: search.SearchIndex | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return ExitCode.OK if self.built else ExitCode.TEXT_ERRORS
+
+    def summary(self) -> str:
+        """The closing line: where the site is and how to look at it."""
+        folder = self.shown.rstrip("/") or "."
+        where = shlex.quote(folder)
+        return (f"built {len(self.pages)} pages into {folder}/ — open {shlex.quote(folder + '/index.html')} "
+                f"or serve it: python -m http.server -d {where}")
+
+
+def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title: str | None = None,
+          timestamp: bool = False, lang: str = "en") -> BuildResult:
+    """Build the edition from ``paths`` (files or folders; ``texts/`` when
+    empty) into the folder ``out``, replacing the site there.
+
+    Validation errors stop the build (the result has ``built=False`` and
+    the report) unless ``force``.  ``stylesheet`` is a customisation that
+    imports ``tei-edition:tei-html.xsl`` (it renders the site pages too);
+    ``title`` the edition's title; ``lang`` the language of the pages (their
+    words).  Raises UsageProblem/InputProblem (exit 2) for bad paths, an
+    output folder that may not be replaced, or a broken stylesheet.
+    """
+    from tei_edition.registers import index
+    from tei_edition.sitewriter import check_output_location
+
+    named = [Path(p) for p in paths] or [inputs.DEFAULT_TEXTS]
+    result = BuildResult(Path(out), str(out), Report())
+    files = inputs.collect(paths)                                  # 1. collect
+    check_output_location(out, [*named, *files])                   #    (refused before any work)
+    result.report = _validate(paths, force, result.notes)          # 2. validate
+    if not force and not result.report.ok():
+        return result
+    registers = index(paths)                                       # 3. registers
+    sources, roots, common = _sources(named, files, registers.documents)
+    plan = Plan(sources, registers, roots=roots, common=common)   #    texts or registers, names, anchors, links
+    plan.prepare_texts()
+    reason = search.unavailable_reason()
+    searchable = reason is None
+    if reason:
+        result.notes.append(reason)
+    title = title or _series_title(plan) or DEFAULT_TITLE
+    params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
+    pages: dict[str, str | bytes] = {}
+    _render_texts(plan, params, stylesheet, pages, result, force)  # 4. texts
+    _site_pages(plan, params, stylesheet, pages, searchable=searchable)  # 5. registers, chronology, map, search
+    data, downloads = _downloads(plan)                             # 6. data downloads
+    pages["index.html"] = _home(plan, params, stylesheet, title, downloads)  # home, listing all of it
+    result.pages = sorted(name for name in pages if name.endswith(".html"))
+    result.texts = sum(1 for s in plan.texts if s.page in pages)
+    pages.update(data)
+    pages.update({name: resources.asset(name).read_bytes() for name in ASSETS})
+    if searchable:
+        pages[search.SCRIPT_NAME] = search.search_script()
+    _write(result, named, pages, plan, language=_text_language(plan, lang), searchable=searchable)  # 7., 8.
+    result.built = True
+    return result
+
+
+def _validate(paths, force: bool, notes: list[str]) -> Report:
+    from tei_edition.validation import validate
+
+    try:
+        report = validate(paths)
+    except TeiEditionError as error:
+        if not force:
+            raise
+        notes.append(f"the texts were not validated ({error}); building anyway, as --force asks")
+        return Report()
+    notes.extend(report.notes)
+    return report
+
+
+def _sources(named: list[Path], files: list[Path], readable) -> tuple[list[Source], list[Path], Path]:
+    """One Source per input: parsed, classified, with its path below its folder and below the common folder."""
+    folders = [Path(os.path.abspath(p)) for p in named if p.is_dir()]
+    places = folders + [Path(os.path.abspath(p)).parent for p in named if not p.is_dir()]
+    common = Path(os.path.commonpath([str(p) for p in places])) if places else Path.cwd()
+    readable = set(readable)
+    sources = []
+    for path in files:
+        absolute = Path(os.path.abspath(path))
+        owner = max((f for f in folders if f in absolute.parents), key=lambda f: len(f.parts), default=None)
+        source = Source(path, path.as_posix(), absolute.relative_to(common).as_posix(),
+                        name=absolute.relative_to(owner).as_posix() if owner else path.name)
+        if source.key in readable:
+            try:
+                source.tree = parse_file(path)
+            except XMLProblem:  # already reported by validation; with --force the file has no page
+                source.tree = None
+        if source.tree is not None:
+            root = source.tree.getroot()
+            source.is_text = has_text(root)
+            source.title = main_title(root)
+        sources.append(source)
+    return sources, folders, common
+
+
+def _series_title(plan: Plan) -> str | None:
+    found = {plain_text(s.tree.getroot().find(f"{TEI}teiHeader/{TEI}fileDesc/{TEI}seriesStmt/{TEI}title")) for s in plan.texts}
+    return found.pop() or None if len(found) == 1 else None
+
+
+def _params(plan: Plan, title: str, lang: str, *, searchable: bool, timestamp: bool) -> dict:
+    params = {
+        "site-root": "", "css-href": "edition.css", "icon-href": "favicon.svg", "csp": search.CONTENT_SECURITY_POLICY,
+        "lang": lang, "site-title": title, "page-title-suffix": f" – {title}", "home-href": "index.html",
+        "downloads-href": "index.html#te-downloads", "pagefind": searchable,
+        "chronology-page": "chronology.html" if len(plan.index.dates) else "",
+        "map-page": "map.html" if _mapped(plan) else "",
+        "search-page": "search.html" if searchable else "",
+        "built-on": _now() if timestamp else "",
+    }
+    for kind in ("persons", "places", "orgs", "works", "events"):
+        params[f"{kind}-page"] = REGISTER_PAGES[kind] if kind in plan.kinds else ""
+    return params
+
+
+def _now() -> str:
+    seconds = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _mapped(plan: Plan) -> int:
+    return sum(1 for e in plan.index.entries.get("places", ()) if e.lat is not None and e.lon is not None)
+
+
+def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool) -> None:
+    from tei_edition.rendering import render_document
+
+    for source in plan.texts:
+        report = FileReport(str(source.path))
+        page_params = {**params, "current-page": source.page, "tei-source-href": source.tei_href}
+        try:
+            pages[source.page] = render_document(source.site_tree, register_links=plan.lookup(source),
+                                                 params=page_params, stylesheet=stylesheet, report=report)
+        except XMLProblem as problem:
+            if not force:
+                raise
+            report.add(problem.line, problem.column, "error", f"{problem.message}; the text has no page", problem.rule)
+        if report.diagnostics:
+            result.render.append(report)
+
+
+def _site_pages(plan: Plan, params: dict, stylesheet, pages: dict, *, searchable: bool) -> None:
+    from tei_edition.site_pages import SitePages
+
+    site = SitePages(plan, params, stylesheet=stylesheet)
+    for kind in plan.kinds:
+        pages[REGISTER_PAGES[kind]] = site.register(kind)
+    if params["chronology-page"]:
+        pages["chronology.html"] = site.chronology()
+    if params["map-page"]:
+        pages["map.html"] = site.map()
+    if searchable:
+        pages["search.html"] = site.search()
+
+
+def _home(plan: Plan, params: dict, stylesheet, title: str, downloads) -> str:
+    from tei_edition.site_pages import SitePages, common_publisher
+
+    sections = [(kind, REGISTER_PAGES[kind], len(plan.index.entries[kind])) for kind in plan.kinds]
+    if params["chronology-page"]:
+        sections.append(("chronology", "chronology.html", sum(1 for d in plan.index.dates if d.element != "change")))
+    if params["map-page"]:
+        sections.append(("map", "map.html", _mapped(plan)))
+    if params["search-page"]:
+        sections.append(("search", "search.html", 0))
+    site = SitePages(plan, params, stylesheet=stylesheet)
+    return site.home(title, publisher=common_publisher(plan.texts), sections=sections, downloads=downloads)
+
+
+def _downloads(plan: Plan) -> tuple[dict[str, str], list]:
+    """The data downloads (site path -> text) and the home page's table of them."""
+    from tei_edition.register_formats import WRITERS
+
+    index = plan.index
+    data: dict[str, str] = {}
+    table = []
+
+    def write(name: str, format_name: str, kind: str) -> tuple[str, str]:
+        path = f"{DATA}/{name}"
+        data[path] = "".join(WRITERS[format_name](index, kind, mentions=False, base=None))
+        return path, {"json": "JSON", "csv": "CSV", "geojson": "GeoJSON", "tei": "TEI"}[format_name]
+
+    for kind in plan.kinds:
+        files = [write(f"{kind}.json", "json", kind), write(f"{kind}.csv", "csv", kind)]
+        if kind == "places" and _mapped(plan):
+            files.append(write("places.geojson", "geojson", kind))
+        table.append((kind, files))
+    if len(index.dates):
+        table.append(("dates", [write("dates.json", "json", "dates"), write("dates.csv", "csv", "dates")]))
+    table.append(("all", [write("registers.json", "json", "all"), write("registers.xml", "tei", "all")]))
+    table.append(("sources", [(source.tei_href, source.rel) for source in plan.sources]))
+    return data, table
+
+
+def _text_language(plan: Plan, default: str) -> str:
+    """The most common language of the texts (for Pagefind's stemming), else ``default``."""
+    found = Counter()
+    for source in plan.texts:
+        root = source.tree.getroot()
+        text = root.find(f".//{TEI}text")
+        value = (text.get(XML_LANG) if text is not None else None) or root.get(XML_LANG)
+        if value:
+            found[value.split("-")[0].lower()] += 1
+    return found.most_common(1)[0][0] if found else default.split("-")[0]
+
+
+def _write(result: BuildResult, named, pages: dict, plan: Plan, *, language: str, searchable: bool) -> None:
+    from tei_edition.sitewriter import MARKER, SiteWriter
+
+    with SiteWriter(result.out, inputs=named) as site:
+        for name in sorted(pages):
+            site.write(name, pages[name])
+        for source in plan.sources:
+            site.copy(source.path, f"{TEI_DATA}/{source.rel}")
+        for name, path in sorted(plan.files.items()):
+            site.copy(path, name)
+        if searchable:
+            result.search = search.index_site(site.root, language=language)
+        result.files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
+                              if p.is_file() and p.name != MARKER)
