@@ -296,13 +296,22 @@ class Registers:
         self._outside: dict[str, set[str] | str] = {}
 
 
-def check(documents: list[Document]) -> None:
-    """Run every integrity check on ``documents`` (parsed ones; others are skipped)."""
+def check(documents: list[Document], *, local: bool = True, links: bool = True) -> Registers | None:
+    """Run every integrity check on ``documents`` (parsed ones; others are skipped).
+
+    ``local`` checks need one document at a time (namespace, duplicate ids,
+    dates, geo, idno); ``links`` checks need the whole input set (pointers,
+    keys, unused entries).  Parallel validation runs the first in workers and
+    the second in the parent; the diagnostics come out in the same order as
+    with both at once.
+    """
     parsed = [d for d in documents if d.tree is not None]
     registers = Registers(parsed)
     for document in parsed:
-        if _check_namespace(document):
-            _check_document(document, registers)
+        if _check_namespace(document, report=local):
+            _check_document(document, registers, local=local)
+    if not links:
+        return registers
     for document in parsed:
         if document in registers.ids:
             _check_pointers(document, registers)
@@ -317,11 +326,103 @@ def check(documents: list[Document]) -> None:
             )
 
 
-def _check_namespace(document: Document) -> bool:
+# ---------------------------------------------------------------- in several processes
+#
+# Parallel validation (tei_edition.validation) runs the checks above in three
+# steps, with the same diagnostics in the same order as check():
+#   1. workers: check(chunk, links=False), then summarise() each document:
+#      its ids, its register ids, its register entries (by element number);
+#   2. workers: check_links(chunk, tables) -- the pointers of the chunk's
+#      documents, resolved against the tables of every document;
+#   3. here: unused_entries() from the union of what the workers found used.
+
+
+@dataclass(eq=False)
+class _Elsewhere:
+    """A document of the input set that another process has parsed."""
+
+    path: Path
+
+
+def summarise(documents: list[Document], registers: Registers) -> list[tuple | None]:
+    """Per document (None when not parsed): (path, ids or None when not TEI, register ids, entries)."""
+    owned: dict[int, list[str]] = {}
+    for ident, owners in registers.register_ids.items():
+        for owner, element in owners:
+            owned.setdefault(id(owner), []).append((ident, element))
+    entries_of: dict[int, list] = {}
+    for document, element, ident in registers.entries:
+        entries_of.setdefault(id(document), []).append((ident, element))
+    out = []
+    for document in documents:
+        if document.tree is None:
+            out.append(None)
+            continue
+        ids = registers.ids.get(document)
+        entries = entries_of.get(id(document), [])
+        number = {}
+        if entries or id(document) in owned:
+            number = {element: n for n, element in enumerate(document.root.iter(etree.Element))}
+        own = sorted(owned.get(id(document), []), key=lambda pair: number[pair[1]])
+        out.append((str(document.path), None if ids is None else set(ids), [ident for ident, _ in own],
+                    [(ident, number[element]) for ident, element in entries]))
+    return out
+
+
+def check_links(documents: list[Document], tables: list[tuple]) -> set[tuple[str, str]]:
+    """Check the pointers of ``documents`` (parsed, in ``tables``) against ``tables``
+    (:func:`summarise` of every parsed document, in input order).  Returns the
+    (path, id) pairs found pointed to."""
+    mine = {str(d.path): d for d in documents}
+    registers = Registers([])
+    paths: dict[int, str] = {}
+    for path, ids, register_ids, _entries in tables:
+        owner = mine.get(path) or _Elsewhere(Path(path))
+        paths[id(owner)] = path
+        registers.by_path[_normpath(path)] = owner
+        if ids is not None:
+            registers.ids[owner] = dict.fromkeys(ids)
+        for ident in register_ids:
+            registers.register_ids.setdefault(ident, []).append((owner, None))
+    for document in documents:
+        if document in registers.ids:
+            _check_pointers(document, registers)
+    return {(paths[owner], ident) for owner, ident in registers.used if owner in paths}
+
+
+def unused_entries(documents: list[Document], tables: list[tuple], used: set[tuple[str, str]]) -> None:
+    """The unused-entry warnings, on ``documents`` (parsed as needed), as :func:`check` gives them."""
+    for document, table in zip(documents, tables):
+        if table is None:
+            continue
+        path, _ids, _register_ids, entries = table
+        unused = [(ident, n) for ident, n in entries if (path, ident) not in used]
+        if not unused:
+            continue
+        if document.tree is None:  # parsed in a worker; positions need it here
+            from tei_edition.parsing import parse_bytes
+
+            document.source = Path(document.path).read_bytes()
+            document.tree = parse_bytes(document.source, document.path)
+        elements = list(document.root.iter(etree.Element))
+        for ident, n in unused:
+            element = elements[n]
+            document.add(
+                element,
+                "warning",
+                f'unused register entry: <{etree.QName(element).localname} xml:id="{ident}"> is never pointed to',
+                "unused-entry",
+                attribute=XML_ID,
+            )
+
+
+def _check_namespace(document: Document, report: bool = True) -> bool:
     root = document.root
     name = etree.QName(root)
     if name.namespace == TEI_NS:
         return True
+    if not report:
+        return False
     if name.namespace is None:
         message = f'root element <{name.localname}> is not in the TEI namespace: add xmlns="{TEI_NS}"'
     else:
@@ -333,7 +434,7 @@ def _check_namespace(document: Document) -> bool:
     return False
 
 
-def _check_document(document: Document, registers: Registers) -> None:
+def _check_document(document: Document, registers: Registers, local: bool = True) -> None:
     root = document.root
     ids: dict[str, object] = {}
     registers.ids[document] = ids
@@ -345,7 +446,7 @@ def _check_document(document: Document, registers: Registers) -> None:
             first = ids.get(ident)
             if first is None:
                 ids[ident] = element
-            else:
+            elif local:
                 line, column = document.where(first, XML_ID)
                 document.add(
                     element,
@@ -354,16 +455,17 @@ def _check_document(document: Document, registers: Registers) -> None:
                     "duplicate-id",
                     attribute=XML_ID,
                 )
-        local = _local(element)
-        if local is None:
+        name = _local(element)
+        if name is None:
             continue
-        if local not in NOT_DATED and any(name in element.attrib for name in dates.DATE_ATTRIBUTES):
-            _check_dates(document, element)
-        if local == "geo" and check_geo:
-            _check_geo(document, element)
-        elif local == "idno":
-            _check_idno(document, element)
-        elif local.startswith("list") and local != "list":
+        if local:
+            if name not in NOT_DATED and any(a in element.attrib for a in dates.DATE_ATTRIBUTES):
+                _check_dates(document, element)
+            if name == "geo" and check_geo:
+                _check_geo(document, element)
+            elif name == "idno":
+                _check_idno(document, element)
+        if name.startswith("list") and name != "list":
             _collect_register(document, element, registers)
 
 

@@ -76,6 +76,9 @@ def validate(
     strict: bool = False,
     catalogs=(),
     default: Path = inputs.DEFAULT_TEXTS,
+    jobs: int | None = None,
+    executor=None,
+    progress=None,
 ) -> ValidationReport:
     """Check ``paths`` (files or folders; ``default`` when empty) and report.
 
@@ -84,6 +87,13 @@ def validate(
     profile.  ``catalogs`` are OASIS catalogs consulted before
     ``XML_CATALOG_FILES`` and the bundled one.  Raises UsageProblem or
     InputProblem (exit 2) for missing paths and unusable ``--schema`` files.
+
+    ``jobs`` workers (None: all cores; 1: this process) or an ``executor``
+    (any :class:`concurrent.futures.Executor`, e.g. Dask's) do the
+    per-document work: grammar, Schematron and the integrity checks of one
+    document.  Pointers across documents are resolved here, on all of them.
+    The report is the same whatever runs it (:mod:`tei_edition.workers`).
+    ``progress(n)`` is called as each batch of ``n`` files is done.
     """
     files = inputs.collect(paths, default=default)
     forced = [ref for ref in _forced_schemas(schema, schema_only) if ref.is_grammar or not schema_only]
@@ -92,10 +102,20 @@ def validate(
         run.schema_for(ref)
     report = ValidationReport(strict=strict)
     if schema_only and forced:
-        _grammar_only(files, forced, run, report)
+        _grammar_only(files, forced, run, report, jobs)
         return report
-    from tei_edition import integrity
+    from tei_edition import integrity, workers
 
+    own = executor is None
+    if own:
+        executor = workers.make_executor(jobs, len(files))
+    try:
+        if not isinstance(executor, workers.InProcess):
+            _in_workers(files, forced, run, report, executor, progress)
+            return report
+    finally:
+        if own:
+            executor.shutdown()
     documents = []
     for path in files:
         document = integrity.Document(path, FileReport(str(path)))
@@ -107,19 +127,120 @@ def validate(
         integrity.check(documents)
         for document in documents:
             _drop_repeats(document.report)
-    for document in report.files:
-        document.diagnostics = [_with_position(d) for d in document.diagnostics]
-    report.unreadable = sum(any(d.rule == "io" for d in f.diagnostics) for f in report.files)
-    report.notes = run.notes()
-    report.skipped = run.skipped()
+    if progress is not None:
+        progress(len(files))
+    _finish(report, run.notes(), run.skipped())
     return report
 
 
-def _grammar_only(files, forced, run, report) -> None:
+def _finish(report: ValidationReport, notes, skipped) -> None:
+    for document in report.files:
+        document.diagnostics = [_with_position(d) for d in document.diagnostics]
+    report.unreadable = sum(any(d.rule == "io" for d in f.diagnostics) for f in report.files)
+    report.notes = notes
+    report.skipped = skipped
+
+
+def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress) -> None:
+    """Per-document checks on ``executor``, in chunks; cross-document pointers here, on every document."""
+    from tei_edition import integrity, workers
+
+    for ref in forced:  # compiled before the workers fork, so they inherit them
+        run.schema_for(ref)
+    if not forced:
+        for ref in run._profile():
+            try:
+                run.schema_for(ref)
+            except TeiEditionError:
+                pass  # reported per document, as without workers
+    tasks = [([str(p) for p in chunk], forced, run.schema_only, tuple(run._catalogs))
+             for chunk in workers.chunks(files, workers.workers_of(executor))]
+    notes: list[str] = []
+    skipped: list = []
+    tables: list = []
+    for reports, chunk_notes, chunk_skipped, summaries in workers.map_ordered(executor, _check_chunk, tasks, progress,
+                                                                             [len(t[0]) for t in tasks]):
+        notes.extend(n for n in chunk_notes if n not in notes)
+        skipped.extend(s for s in chunk_skipped if s not in skipped)
+        report.files.extend(reports)
+        tables.extend(summaries)
+    if not run.schema_only:
+        parsed = [table for table in tables if table is not None]
+        link_tasks = [(task[0], parsed) for task in tasks]
+        used: set = set()
+        position = 0
+        for found, chunk_used in workers.map_ordered(executor, _check_links, link_tasks):
+            for diagnostics in found:
+                report.files[position].diagnostics.extend(diagnostics)
+                position += 1
+            used |= chunk_used
+        documents = [integrity.Document(path, file_report) for path, file_report in zip(files, report.files)]
+        integrity.unused_entries(documents, tables, used)
+        for document in documents:
+            _drop_repeats(document.report)
+    _finish(report, notes, skipped)
+
+
+def _readable(document) -> bool:
+    """Read and parse ``document`` without reporting: the worker has reported already."""
+    try:
+        document.source = Path(document.path).read_bytes()
+        document.tree = parse_bytes(document.source, document.path)
+    except (OSError, XMLProblem):
+        document.source = document.tree = None
+        return False
+    return True
+
+
+def _check_chunk(task) -> tuple[list[FileReport], list[str], list]:
+    """In a worker: read, parse, grammar, Schematron and one-document integrity checks of a chunk of paths."""
+    from tei_edition import integrity
+
+    paths, forced, schema_only, catalogs = task
+    run = _Run(schema_only=schema_only, catalogs=catalogs)
+    documents = []
+    reports = []
+    for path in paths:
+        document = integrity.Document(Path(path), FileReport(path))
+        reports.append(document.report)
+        if run.read(document):
+            documents.append(document)
+    run.check_all(documents, forced)
+    summaries = []
+    if not schema_only:
+        registers = integrity.check(documents, links=False)
+        summaries = integrity.summarise(_aligned(paths, reports, documents), registers)
+    return reports, run.notes(), run.skipped(), summaries
+
+
+def _aligned(paths, reports, documents):
+    """One Document per path (an unparsed one where reading failed)."""
+    from tei_edition import integrity
+
+    by_report = {id(d.report): d for d in documents}
+    return [by_report.get(id(r)) or integrity.Document(Path(p), r) for p, r in zip(paths, reports)]
+
+
+def _check_links(task) -> tuple[list[list[Diagnostic]], set]:
+    """In a worker: the pointers of a chunk's documents, against the tables of all documents."""
+    from tei_edition import integrity
+
+    paths, tables = task
+    documents = []
+    for path in paths:
+        document = integrity.Document(Path(path), FileReport(path))
+        if _readable(document):
+            documents.append(document)
+    used = integrity.check_links(documents, tables)
+    by_path = {str(d.path): d.report.diagnostics for d in documents}
+    return [by_path.get(path, []) for path in paths], used
+
+
+def _grammar_only(files, forced, run, report, jobs=None) -> None:
     """``--schema-only --schema FILE``: the grammar engine reads, parses and validates on every core."""
     results: dict[str, list[Diagnostic]] = {}
     for ref in forced:
-        for path, found in run.schema_for(ref).validate_files(files).items():
+        for path, found in run.schema_for(ref).validate_files(files, jobs=jobs).items():
             known = results.setdefault(path, [])
             known.extend(d for d in found if d not in known)  # a parse error comes once per grammar
     for path in files:

@@ -7,10 +7,13 @@ from pathlib import Path
 import click
 
 from tei_edition.diagnostics import WRITERS
+from tei_edition.progress import jobs_option
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@jobs_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or closing timing line on a terminal.")
 @click.option(
     "--schema",
     "schemas",
@@ -43,7 +46,7 @@ from tei_edition.diagnostics import WRITERS
     help="An OASIS XML catalog mapping schema addresses to local files (read before "
     "XML_CATALOG_FILES and the bundled catalog).  Repeatable.",
 )
-def command(paths, schemas, schema_only, output_format, strict, catalogs):
+def command(paths, schemas, schema_only, output_format, strict, catalogs, jobs, quiet):
     """Check TEI files: grammar, Schematron and integrity (ids, pointers, dates, geo, idno).
 
     PATHS are files or folders (searched for *.xml); the default is texts/.
@@ -58,10 +61,19 @@ def command(paths, schemas, schema_only, output_format, strict, catalogs):
 
         tei-edition validate texts/ --format github
     """
+    from tei_edition.inputs import collect
+    from tei_edition.progress import Progress, plural
     from tei_edition.validation import validate
 
-    report = validate(paths, schema=list(schemas) or None, schema_only=schema_only, strict=strict, catalogs=catalogs)
+    progress = Progress(len(collect(paths)), "validating", quiet=quiet)
+    try:
+        report = validate(paths, schema=list(schemas) or None, schema_only=schema_only, strict=strict,
+                          catalogs=catalogs, jobs=jobs, progress=progress)
+    finally:
+        progress.close()
     for note in report.notes:
         click.echo(f"tei-edition: note: {note}", err=True)
     click.echo(WRITERS[output_format](report), nl=False)
+    failed = sum(1 for f in report.files if f.errors)
+    progress.finish(f"validated {plural(len(report.files), 'file')} in {{seconds}}: {failed} with errors")
     return report.exit_code

@@ -1,0 +1,111 @@
+"""Where per-document work runs: one process, a local process pool, or a cluster.
+
+Everything that can run document by document (validation's grammar,
+Schematron and per-document integrity checks; a build's text pages) goes
+through a :class:`concurrent.futures.Executor`.  :func:`make_executor` gives
+the local one for ``--jobs N``:
+
+* ``jobs == 1`` (or an input below :data:`PARALLEL_THRESHOLD` files): an
+  :class:`InProcess` executor, which runs each call at once, here;
+* otherwise a :class:`~concurrent.futures.ProcessPoolExecutor` with the
+  ``fork`` start method (on Linux), so every worker inherits what the parent
+  has compiled already (the schema, the stylesheets: see the per-process
+  caches in :mod:`tei_edition.relaxng`, :mod:`tei_edition.schematron` and
+  :mod:`tei_edition.rendering`) and compiles anything else once, for all the
+  documents it is given, never once per document.
+
+Library calls accept ``executor=`` instead, e.g. Dask's
+``Client.get_executor()`` for corpora beyond one machine (docs/performance.md).
+Work is cut into contiguous chunks (:func:`chunks`) and the results are
+gathered in input order (:func:`map_ordered`), so the output is the same
+whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+# Below this many files a run stays in one process: starting workers (a fork
+# each, warming caches, pickling results back) costs more than it saves.  A
+# profile validation of one small text takes ~5-10 ms; a fork and the first
+# task in a worker ~20-40 ms; with fewer than ~16 files two workers cannot win.
+PARALLEL_THRESHOLD = 16
+# Chunks per worker: enough for load balancing when documents differ in size,
+# few enough that per-task overhead (pickling, a grammar compile per chunk) stays small.
+CHUNKS_PER_WORKER = 4
+
+
+def default_jobs() -> int:
+    """All cores usable by this process."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class InProcess(Executor):
+    """An Executor that runs each call at once in the calling process (``--jobs 1``)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # noqa: BLE001 - delivered through the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
+def make_executor(jobs: int | None = None, items: int | None = None) -> Executor:
+    """The executor for ``jobs`` workers (None: all cores) and ``items`` documents (None: unknown)."""
+    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    if items is not None:
+        jobs = min(jobs, items)
+        if items < PARALLEL_THRESHOLD:
+            jobs = 1
+    if jobs <= 1:
+        return InProcess()
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def workers_of(executor: Executor) -> int:
+    """How many workers ``executor`` has (1 for in-process or unknown single ones)."""
+    if isinstance(executor, InProcess):
+        return 1
+    count = getattr(executor, "_max_workers", None)
+    return count if isinstance(count, int) and count > 0 else default_jobs()
+
+
+def chunks(items: list, workers: int) -> list[list]:
+    """Contiguous slices of ``items``, about :data:`CHUNKS_PER_WORKER` per worker, in order."""
+    if not items:
+        return []
+    if workers <= 1:
+        return [list(items)]
+    count = min(len(items), workers * CHUNKS_PER_WORKER)
+    size, extra = divmod(len(items), count)
+    out, start = [], 0
+    for number in range(count):
+        end = start + size + (1 if number < extra else 0)
+        out.append(list(items[start:end]))
+        start = end
+    return out
+
+
+def map_ordered(executor: Executor, function, arguments: list, progress=None, sizes=None) -> list:
+    """``[function(a) for a in arguments]`` on ``executor``, results in input order.
+
+    ``progress(n)`` is called as results arrive, n being the finished
+    argument's entry in ``sizes`` (how many files it stood for; default 1).
+    """
+    futures = [executor.submit(function, argument) for argument in arguments]
+    sizes = sizes or [1] * len(arguments)
+    results = []
+    for size, future in zip(sizes, futures):
+        results.append(future.result())
+        if progress is not None:
+            progress(size)
+    return results
