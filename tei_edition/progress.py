@@ -30,13 +30,19 @@ def interactive(quiet: bool = False) -> bool:
 class Progress:
     """``progress(n)``: n more files done.  ``finish(text)`` ends the bar and writes the closing line."""
 
-    def __init__(self, total: int, label: str, *, quiet: bool = False):
-        self.total = total
+    def __init__(self, total: int | None, label: str, *, quiet: bool = False):
+        self.label = label
         self.shown = interactive(quiet)
-        self.start = time.perf_counter()
+        self.began = time.perf_counter()
         self._bar = None
+        if total is not None:
+            self.start(total)
+
+    def start(self, total: int, label: str | None = None) -> None:
+        """Show the bar for ``total`` files (a library calls this when it knows how many)."""
+        self.close()
         if self.shown and total > BAR_THRESHOLD:
-            self._bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            self._bar = click.progressbar(length=total, label=label or self.label, file=sys.stderr, show_pos=True)
             self._bar.__enter__()
 
     def __call__(self, count: int = 1) -> None:
@@ -45,7 +51,7 @@ class Progress:
 
     @property
     def elapsed(self) -> float:
-        return time.perf_counter() - self.start
+        return time.perf_counter() - self.began
 
     def close(self) -> None:
         if self._bar is not None:

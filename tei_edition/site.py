@@ -74,7 +74,8 @@ class BuildResult:
 
 
 def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title: str | None = None,
-          timestamp: bool = False, lang: str = "en") -> BuildResult:
+          timestamp: bool = False, lang: str = "en", jobs: int | None = None, executor=None,
+          progress=None) -> BuildResult:
     """Build the edition from ``paths`` (files or folders; ``texts/`` when
     empty) into the folder ``out``, replacing the site there.
 
@@ -84,6 +85,13 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     ``title`` the edition's title; ``lang`` the language of the pages (their
     words).  Raises UsageProblem/InputProblem (exit 2) for bad paths, an
     output folder that may not be replaced, or a broken stylesheet.
+
+    ``jobs`` processes (None: all cores; 1: this one) validate the texts and
+    render the text pages; the site is byte-identical whatever their number.
+    ``executor`` (any :class:`concurrent.futures.Executor`, e.g. Dask's)
+    runs the validation instead; the text pages need the site plan, which
+    only forked processes share, so they are rendered on ``jobs`` local
+    processes.  ``progress(n)`` hears of every ``n`` texts rendered.
     """
     from tei_edition.registers import index
     from tei_edition.sitewriter import check_output_location
@@ -92,7 +100,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     result = BuildResult(Path(out), str(out), Report())
     files = inputs.collect(paths)                                  # 1. collect
     check_output_location(out, [*named, *files])                   #    (refused before any work)
-    result.report = _validate(paths, force, result.notes)          # 2. validate
+    result.report = _validate(paths, force, result.notes, jobs, executor)  # 2. validate
     if not force and not result.report.ok():
         return result
     registers = index(paths)                                       # 3. registers
@@ -106,7 +114,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     title = title or _series_title(plan) or DEFAULT_TITLE
     params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
     pages: dict[str, str | bytes] = {}
-    _render_texts(plan, params, stylesheet, pages, result, force)  # 4. texts
+    _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress)  # 4. texts
     _site_pages(plan, params, stylesheet, pages, searchable=searchable)  # 5. registers, chronology, map, search
     data, downloads = _downloads(plan)                             # 6. data downloads
     pages["index.html"] = _home(plan, params, stylesheet, title, downloads)  # home, listing all of it
@@ -121,11 +129,11 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     return result
 
 
-def _validate(paths, force: bool, notes: list[str]) -> Report:
+def _validate(paths, force: bool, notes: list[str], jobs=None, executor=None) -> Report:
     from tei_edition.validation import validate
 
     try:
-        report = validate(paths)
+        report = validate(paths, jobs=jobs, executor=executor)
     except TeiEditionError as error:
         if not force:
             raise
@@ -189,21 +197,64 @@ def _mapped(plan: Plan) -> int:
     return sum(1 for e in plan.index.entries.get("places", ()) if e.lat is not None and e.lon is not None)
 
 
-def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool) -> None:
+# What forked render workers inherit: (plan, params, stylesheet), set just before they start.
+_RENDERING: tuple | None = None
+
+
+def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool,
+                  jobs=None, progress=None, only=None) -> None:
+    """Render ``plan.texts`` (or those whose index is in ``only``) into ``pages``, in input order."""
+    global _RENDERING
+    from tei_edition import workers
+
+    wanted = [n for n in range(len(plan.texts)) if only is None or n in only]
+    if progress is not None and hasattr(progress, "start"):
+        progress.start(len(wanted))
+    if plan.texts:
+        from tei_edition.rendering import load_stylesheet
+
+        load_stylesheet(stylesheet)  # compiled once, before the workers fork
+    _RENDERING = (plan, params, stylesheet)
+    try:
+        with workers.make_executor(jobs, len(wanted)) as executor:
+            chunks = workers.chunks(wanted, workers.workers_of(executor))
+            outcomes = workers.map_ordered(executor, _render_chunk, chunks, progress, [len(c) for c in chunks])
+    finally:
+        _RENDERING = None
+    for rendered, files in outcomes:
+        for number, page, report, problem in rendered:
+            source = plan.texts[number]
+            if problem is not None:
+                if not force:
+                    raise XMLProblem(*problem)
+                report.add(problem[1], problem[2], "error", f"{problem[3]}; the text has no page", problem[4])
+            else:
+                pages[source.page] = page
+            if report.diagnostics:
+                result.render.append(report)
+        for name, path in files:
+            plan.files.setdefault(name, path)
+
+
+def _render_chunk(numbers: list[int]):
+    """In a worker (or here): the pages of ``plan.texts[n]`` for n in ``numbers``, and the files they link."""
     from tei_edition.rendering import render_document
 
-    for source in plan.texts:
+    plan, params, stylesheet = _RENDERING
+    known = set(plan.files)
+    rendered = []
+    for number in numbers:
+        source = plan.texts[number]
         report = FileReport(str(source.path))
         page_params = {**params, "current-page": source.page, "tei-source-href": source.tei_href}
         try:
-            pages[source.page] = render_document(source.site_tree, register_links=plan.lookup(source),
-                                                 params=page_params, stylesheet=stylesheet, report=report)
-        except XMLProblem as problem:
-            if not force:
-                raise
-            report.add(problem.line, problem.column, "error", f"{problem.message}; the text has no page", problem.rule)
-        if report.diagnostics:
-            result.render.append(report)
+            page = render_document(source.site_tree, register_links=plan.lookup(source),
+                                   params=page_params, stylesheet=stylesheet, report=report)
+            rendered.append((number, page, report, None))
+        except XMLProblem as problem:  # sent as fields: the exception does not pickle
+            rendered.append((number, None, report,
+                             (problem.path, problem.line, problem.column, problem.message, problem.rule)))
+    return rendered, [(name, path) for name, path in plan.files.items() if name not in known]
 
 
 def _site_pages(plan: Plan, params: dict, stylesheet, pages: dict, *, searchable: bool) -> None:

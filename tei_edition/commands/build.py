@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tei_edition.diagnostics import WRITERS
+from tei_edition.progress import jobs_option
 
 
 @click.command("build")
@@ -25,7 +26,8 @@ from tei_edition.diagnostics import WRITERS
               help="Put the build time (or SOURCE_DATE_EPOCH) into the footer.  Without it the same texts "
               "always give byte-identical pages.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only: no warnings, notes or closing line.")
-def command(paths, out, force, stylesheet, title, timestamp, quiet):
+@jobs_option
+def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs):
     """Build the HTML edition of PATHS (default: texts/) into a static site.
 
     The texts are validated first (as tei-edition validate does): errors
@@ -46,7 +48,14 @@ def command(paths, out, force, stylesheet, title, timestamp, quiet):
     """
     from tei_edition.site import build
 
-    result = build(paths, out, force=force, stylesheet=stylesheet, title=title, timestamp=timestamp)
+    from tei_edition.progress import Progress, plural
+
+    progress = Progress(None, "rendering", quiet=quiet)
+    try:
+        result = build(paths, out, force=force, stylesheet=stylesheet, title=title, timestamp=timestamp,
+                       jobs=jobs, progress=progress)
+    finally:
+        progress.close()
     report = result.report
     if not result.built:
         click.echo(WRITERS["text"](report), nl=False)  # as tei-edition validate prints it
@@ -64,6 +73,8 @@ def command(paths, out, force, stylesheet, title, timestamp, quiet):
         for note in result.notes:
             click.echo(f"tei-edition: note: {note}", err=True)
         click.echo(result.summary())
+    if result.built:
+        progress.finish(f"built {plural(result.texts, 'text')} into {plural(len(result.pages), 'page')} in {{seconds}}")
     return result.exit_code
 
 
