@@ -60,6 +60,9 @@ class BuildResult:
     render: list[FileReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     search: search.SearchIndex | None = None
+    cached: bool = False  # nothing changed since the last build: the site was left as it was
+    rendered: int = 0  # text pages rendered by this build
+    reused: int = 0  # text pages taken unchanged from the last build (buildcache)
 
     @property
     def exit_code(self) -> int:
@@ -75,7 +78,7 @@ class BuildResult:
 
 def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title: str | None = None,
           timestamp: bool = False, lang: str = "en", jobs: int | None = None, executor=None,
-          progress=None) -> BuildResult:
+          progress=None, clean: bool = False) -> BuildResult:
     """Build the edition from ``paths`` (files or folders; ``texts/`` when
     empty) into the folder ``out``, replacing the site there.
 
@@ -92,6 +95,10 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     runs the validation instead; the text pages need the site plan, which
     only forked processes share, so they are rendered on ``jobs`` local
     processes.  ``progress(n)`` hears of every ``n`` texts rendered.
+
+    A rebuild is incremental (:mod:`tei_edition.buildcache`): when nothing
+    changed it only hashes the inputs; otherwise only the text pages whose
+    inputs changed are rendered again.  ``clean`` builds everything anew.
     """
     from tei_edition.registers import index
     from tei_edition.sitewriter import check_output_location
@@ -100,6 +107,10 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     result = BuildResult(Path(out), str(out), Report())
     files = inputs.collect(paths)                                  # 1. collect
     check_output_location(out, [*named, *files])                   #    (refused before any work)
+    cache = _Cache(out, files, named, stylesheet, clean=clean, timestamp=timestamp,
+                   options={"title": title, "timestamp": timestamp, "lang": lang, "force": force})
+    if cache.unchanged():                                          #    nothing changed: nothing to do
+        return cache.result(result)
     result.report = _validate(paths, force, result.notes, jobs, executor)  # 2. validate
     if not force and not result.report.ok():
         return result
@@ -114,7 +125,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     title = title or _series_title(plan) or DEFAULT_TITLE
     params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
     pages: dict[str, str | bytes] = {}
-    _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress)  # 4. texts
+    _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache)  # 4. texts
     _site_pages(plan, params, stylesheet, pages, searchable=searchable)  # 5. registers, chronology, map, search
     data, downloads = _downloads(plan)                             # 6. data downloads
     pages["index.html"] = _home(plan, params, stylesheet, title, downloads)  # home, listing all of it
@@ -124,7 +135,8 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     pages.update({name: resources.asset(name).read_bytes() for name in ASSETS})
     if searchable:
         pages[search.SCRIPT_NAME] = search.search_script()
-    _write(result, named, pages, plan, language=_text_language(plan, lang), searchable=searchable)  # 7., 8.
+    _write(result, named, pages, plan, language=_text_language(plan, lang), searchable=searchable,
+           cache=cache)                                            # 7., 8.
     result.built = True
     return result
 
@@ -202,12 +214,20 @@ _RENDERING: tuple | None = None
 
 
 def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool,
-                  jobs=None, progress=None, only=None) -> None:
-    """Render ``plan.texts`` (or those whose index is in ``only``) into ``pages``, in input order."""
+                  jobs=None, progress=None, cache=None) -> None:
+    """Render ``plan.texts`` into ``pages``, in input order; pages whose key the cache knows are reused."""
     global _RENDERING
     from tei_edition import workers
 
-    wanted = [n for n in range(len(plan.texts)) if only is None or n in only]
+    reused = {}
+    if cache is not None:
+        cache.keys(plan, params)
+        for number, source in enumerate(plan.texts):
+            old = cache.old_page(source.page)
+            if old is not None:
+                reused[number] = old
+    wanted = [n for n in range(len(plan.texts)) if n not in reused]
+    result.rendered, result.reused = len(wanted), len(reused)
     if progress is not None and hasattr(progress, "start"):
         progress.start(len(wanted))
     if plan.texts:
@@ -221,18 +241,27 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
             outcomes = workers.map_ordered(executor, _render_chunk, chunks, progress, [len(c) for c in chunks])
     finally:
         _RENDERING = None
-    for rendered, files in outcomes:
-        for number, page, report, problem in rendered:
-            source = plan.texts[number]
-            if problem is not None:
-                if not force:
-                    raise XMLProblem(*problem)
-                report.add(problem[1], problem[2], "error", f"{problem[3]}; the text has no page", problem[4])
-            else:
-                pages[source.page] = page
-            if report.diagnostics:
-                result.render.append(report)
-        for name, path in files:
+    done = {number: outcome for chunk in outcomes for outcome in chunk for number in [outcome[0]]}
+    for number, source in enumerate(plan.texts):
+        if number in reused:
+            old = reused[number]
+            report = FileReport(str(source.path))
+            for line, column, severity, message, rule in old["warnings"]:
+                report.add(line, column, severity, message, rule)
+            page, links, problem = old["html"], {name: Path(path) for name, path in old["links"].items()}, None
+        else:
+            _number, page, report, problem, links = done[number]
+        if problem is not None:
+            if not force:
+                raise XMLProblem(*problem)
+            report.add(problem[1], problem[2], "error", f"{problem[3]}; the text has no page", problem[4])
+        else:
+            pages[source.page] = page
+            if cache is not None:
+                cache.rendered(source.page, page, report, links)
+        if report.diagnostics:
+            result.render.append(report)
+        for name, path in links.items():
             plan.files.setdefault(name, path)
 
 
@@ -241,20 +270,22 @@ def _render_chunk(numbers: list[int]):
     from tei_edition.rendering import render_document
 
     plan, params, stylesheet = _RENDERING
-    known = set(plan.files)
     rendered = []
     for number in numbers:
         source = plan.texts[number]
         report = FileReport(str(source.path))
         page_params = {**params, "current-page": source.page, "tei-source-href": source.tei_href}
+        shared, plan.files = plan.files, {}  # the local files this page links, whoever linked them first
         try:
             page = render_document(source.site_tree, register_links=plan.lookup(source),
                                    params=page_params, stylesheet=stylesheet, report=report)
-            rendered.append((number, page, report, None))
+            rendered.append((number, page, report, None, plan.files))
         except XMLProblem as problem:  # sent as fields: the exception does not pickle
             rendered.append((number, None, report,
-                             (problem.path, problem.line, problem.column, problem.message, problem.rule)))
-    return rendered, [(name, path) for name, path in plan.files.items() if name not in known]
+                             (problem.path, problem.line, problem.column, problem.message, problem.rule), plan.files))
+        finally:
+            plan.files = shared
+    return rendered
 
 
 def _site_pages(plan: Plan, params: dict, stylesheet, pages: dict, *, searchable: bool) -> None:
@@ -322,7 +353,9 @@ def _text_language(plan: Plan, default: str) -> str:
     return found.most_common(1)[0][0] if found else default.split("-")[0]
 
 
-def _write(result: BuildResult, named, pages: dict, plan: Plan, *, language: str, searchable: bool) -> None:
+def _write(result: BuildResult, named, pages: dict, plan: Plan, *, language: str, searchable: bool,
+           cache=None) -> None:
+    from tei_edition.buildcache import CACHE_DIR
     from tei_edition.sitewriter import MARKER, SiteWriter
 
     with SiteWriter(result.out, inputs=named) as site:
@@ -335,4 +368,101 @@ def _write(result: BuildResult, named, pages: dict, plan: Plan, *, language: str
         if searchable:
             result.search = search.index_site(site.root, language=language)
         result.files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
-                              if p.is_file() and p.name != MARKER)
+                              if p.is_file() and p.name != MARKER and p.relative_to(site.root).parts[0] != CACHE_DIR)
+        if cache is not None:
+            cache.write(site, result, plan)
+
+
+class _Cache:
+    """The build's side of :mod:`tei_edition.buildcache`: read the last manifest, write the next."""
+
+    def __init__(self, out, files, named, stylesheet, *, clean: bool, timestamp: bool, options: dict):
+        from tei_edition import buildcache
+
+        self.out = Path(out)
+        self.timestamp = timestamp
+        options = {**options, "search": search.unavailable_reason() is None,
+                   "paths": [Path(p).as_posix() for p in named]}
+        self.settings = buildcache.settings_key(stylesheet, options)
+        self.inputs = buildcache.input_hashes(files)
+        self.previous = None if clean else buildcache.load(out)
+        self.page_keys: dict[str, str] = {}
+        self.pages: dict[str, dict] = {}
+
+    def unchanged(self) -> bool:
+        from tei_edition import buildcache
+
+        return (not self.timestamp and buildcache.unchanged(self.previous, self.settings, self.inputs)
+                and buildcache.site_intact(self.out, self.previous))
+
+    def result(self, result: BuildResult) -> BuildResult:
+        """The last build's result, for a site left as it was."""
+        recorded = self.previous["result"]
+        result.built = result.cached = True
+        result.pages = list(recorded["pages"])
+        result.files = list(recorded["files"])
+        result.texts = recorded["texts"]
+        result.notes = list(recorded["notes"])
+        result.reused = result.texts
+        for path, found in recorded["report"]:
+            file = FileReport(path)
+            for line, column, severity, message, rule in found:
+                file.add(line, column, severity, message, rule)
+            result.report.files.append(file)
+        for path, found in recorded["render"]:
+            file = FileReport(path)
+            for line, column, severity, message, rule in found:
+                file.add(line, column, severity, message, rule)
+            result.render.append(file)
+        return result
+
+    def keys(self, plan: Plan, params: dict) -> None:
+        """Each text page's key: the rendered copy of its text and all it takes from elsewhere."""
+        import hashlib
+        import json
+
+        from lxml import etree
+
+        shared = hashlib.sha256(self.settings.encode())
+        shared.update(json.dumps(params, sort_keys=True, default=str).encode())
+        for entry in plan.index.all_entries():
+            href = plan.entry_href(entry) if (entry.kind, entry.id) in plan.anchors else None
+            shared.update(repr((entry.kind, entry.id, entry.label, entry.idnos, entry.document, entry.copies,
+                                href)).encode())
+        for source in plan.sources:
+            shared.update(repr((source.key, source.page, source.tei_href, sorted(source.ids.items()))).encode())
+        for source in plan.texts:
+            own = shared.copy()
+            own.update(etree.tostring(source.site_tree))
+            self.page_keys[source.page] = own.hexdigest()
+
+    def old_page(self, page: str) -> dict | None:
+        from tei_edition import buildcache
+
+        if self.timestamp or page not in self.page_keys:
+            return None
+        return buildcache.old_page(self.out, self.previous, page, self.page_keys[page])
+
+    def rendered(self, page: str, html: str, report: FileReport, links: dict) -> None:
+        from tei_edition import buildcache
+
+        self.pages[page] = {
+            "key": self.page_keys.get(page, ""), "sha256": buildcache.text_hash(html),
+            "warnings": [[d.line, d.column, d.severity.value, d.message, d.rule] for d in report.diagnostics],
+            "links": {name: str(path) for name, path in sorted(links.items())},
+        }
+
+    def write(self, site, result: BuildResult, plan: Plan) -> None:
+        from tei_edition import buildcache
+
+        files = {name: (site.root / name).stat().st_size for name in result.files}
+        linked = {str(path): buildcache.file_hash(path) or "-" for path in sorted(set(plan.files.values()), key=str)}
+
+        def reports(found):
+            return [[f.path, [[d.line, d.column, d.severity.value, d.message, d.rule] for d in f.diagnostics]]
+                    for f in found]
+
+        recorded = {"pages": result.pages, "files": result.files, "texts": result.texts, "notes": result.notes,
+                    "report": reports(result.report.files), "render": reports(result.render)}
+        site.write(buildcache.MANIFEST, buildcache.manifest(self.settings, self.inputs, linked, files, self.pages,
+                                                            recorded))

@@ -27,7 +27,9 @@ from tei_edition.progress import jobs_option
               "always give byte-identical pages.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only: no warnings, notes or closing line.")
 @jobs_option
-def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs):
+@click.option("--clean", is_flag=True, help="Build everything anew: ignore what the last build into DIR recorded "
+              "(DIR/.tei-edition-cache).  Without it a rebuild renders only the texts that changed.")
+def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs, clean):
     """Build the HTML edition of PATHS (default: texts/) into a static site.
 
     The texts are validated first (as tei-edition validate does): errors
@@ -53,7 +55,7 @@ def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs):
     progress = Progress(None, "rendering", quiet=quiet)
     try:
         result = build(paths, out, force=force, stylesheet=stylesheet, title=title, timestamp=timestamp,
-                       jobs=jobs, progress=progress)
+                       jobs=jobs, progress=progress, clean=clean)
     finally:
         progress.close()
     report = result.report
@@ -73,8 +75,11 @@ def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs):
         for note in result.notes:
             click.echo(f"tei-edition: note: {note}", err=True)
         click.echo(result.summary())
-    if result.built:
-        progress.finish(f"built {plural(result.texts, 'text')} into {plural(len(result.pages), 'page')} in {{seconds}}")
+    if result.cached:
+        progress.finish(f"nothing changed: {plural(result.texts, 'text')} checked in {{seconds}}")
+    elif result.built:
+        progress.finish(f"built {plural(len(result.pages), 'page')} in {{seconds}}: "
+                        f"{result.rendered} texts rendered, {result.reused} unchanged")
     return result.exit_code
 
 

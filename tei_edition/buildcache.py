@@ -1,0 +1,151 @@
+"""Incremental builds: what the last build of a site was made from.
+
+The cache is one file inside the site, :data:`MANIFEST`
+(``.tei-edition-cache/manifest.json``).  It is written through the
+:class:`~tei_edition.sitewriter.SiteWriter` like every page, so it is listed
+in the site's marker, staged and swapped in with the site, and never left
+behind by a failed build.  It records:
+
+* ``settings``: a hash of everything besides the inputs that shapes the site:
+  the toolkit's version, the bundled ``xslt/`` and ``schemas/`` files, the
+  user's ``--xslt`` and the stylesheets beside it, and the build's options
+  (title, language, ``--force``, whether Pagefind is there, the paths named);
+* ``inputs``: the SHA-256 of every input file, and of every local file the
+  texts link to (copied into the site);
+* ``files``: every file of the site with its size, to notice a damaged site;
+* per text page: a key (the hash of the rendered copy of the text, with its
+  mention ids, and of everything its page takes from other files: register
+  entries' labels and places, other texts' pages and ids, the parameters),
+  the page's SHA-256, its rendering warnings and the files it links.
+
+Two uses (:func:`tei_edition.site.build`):
+
+1. **Nothing changed** (same settings, same input hashes, the site as it was
+   written): the build stops after hashing the inputs.  Nothing is
+   validated, indexed, rendered or searched; the result is the one recorded.
+2. **Something changed**: validation, registers, the plan, the site pages
+   (registers, chronology, map, home) and Pagefind run again, over every
+   file; a text page is re-rendered only when its key changed (a register
+   change changes the entries' labels or places, and so the key of every
+   text: all are re-rendered), otherwise its bytes are taken from the old
+   site after their hash is checked.
+
+A manifest of another format or toolkit version, one that does not parse, or
+one whose fields have the wrong types is ignored: the build is then a full
+one.  ``--clean`` ignores it too; ``--timestamp`` builds always render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from tei_edition import __version__, resources
+
+CACHE_DIR = ".tei-edition-cache"
+MANIFEST = f"{CACHE_DIR}/manifest.json"
+FORMAT = 1
+
+
+def file_hash(path) -> str | None:
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def text_hash(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def _folder_hash(digest, folder: Path, patterns=("*",)) -> None:
+    if not folder.is_dir():
+        return
+    found = sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+    for path in found:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update((file_hash(path) or "-").encode())
+
+
+def settings_key(stylesheet, options: dict) -> str:
+    """The hash of everything besides the inputs that shapes the site."""
+    digest = hashlib.sha256(f"tei-edition {__version__} cache {FORMAT}\n".encode())
+    _folder_hash(digest, resources.xslt_dir())
+    _folder_hash(digest, resources.schemas_dir())
+    if stylesheet is not None:
+        user = Path(stylesheet).expanduser().absolute()
+        digest.update(str(user).encode())
+        _folder_hash(digest, user.parent, ("*.xsl", "*.xslt"))  # its imports usually sit beside it
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def input_hashes(files) -> dict[str, str]:
+    return {Path(path).as_posix(): file_hash(path) or "-" for path in files}
+
+
+def load(out) -> dict | None:
+    """The manifest of the site in ``out``, or None when there is none we can trust."""
+    path = Path(out) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("toolkit") != __version__:
+        return None
+    shapes = {"settings": str, "inputs": dict, "linked": dict, "files": dict, "pages": dict, "result": dict}
+    if any(not isinstance(data.get(name), kind) for name, kind in shapes.items()):
+        return None
+    return data
+
+
+def site_intact(out, manifest: dict) -> bool:
+    """Every file the last build wrote is there, with its size (a cheap stat each)."""
+    from tei_edition.sitewriter import MARKER, is_our_site
+
+    root = Path(out)
+    if not is_our_site(root):
+        return False
+    for name, size in manifest["files"].items():
+        try:
+            if os.stat(root / name).st_size != size:
+                return False
+        except OSError:
+            return False
+    return (root / MARKER).is_file()
+
+
+def unchanged(manifest: dict | None, settings: str, inputs: dict[str, str]) -> bool:
+    if manifest is None or manifest["settings"] != settings or manifest["inputs"] != inputs:
+        return False
+    return all(file_hash(path) == digest for path, digest in manifest["linked"].items())
+
+
+def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
+    """The recorded page ``page`` when its key is ``key`` and the old site still holds its bytes."""
+    if manifest is None:
+        return None
+    entry = manifest["pages"].get(page)
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    try:
+        data = (Path(out) / page).read_bytes()
+    except OSError:
+        return None
+    if text_hash(data) != entry.get("sha256"):
+        return None
+    try:
+        return {"html": data.decode("utf-8"), "warnings": list(entry["warnings"]), "links": dict(entry["links"])}
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def manifest(settings: str, inputs: dict, linked: dict, files: dict, pages: dict, result: dict) -> str:
+    return json.dumps({"format": FORMAT, "toolkit": __version__, "settings": settings, "inputs": inputs,
+                       "linked": linked, "files": files, "pages": pages, "result": result},
+                      sort_keys=True, indent=0) + "\n"
