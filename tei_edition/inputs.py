@@ -5,6 +5,8 @@ taken whatever their extension.  The order is stable (sorted by path), so
 every report and every build is the same from run to run.  Symbolic links to
 folders are followed once: a link that leads back to a folder already being
 walked (a loop) is skipped rather than walked forever.
+
+:func:`input_root` says where XInclude may read from, for the same paths.
 """
 
 from __future__ import annotations
@@ -66,3 +68,48 @@ def collect(paths=(), *, default: Path = DEFAULT_TEXTS) -> list[Path]:
         else:
             raise InputProblem(f"{root}: no such file or folder")
     return sorted(found, key=lambda p: str(p))
+
+
+def input_root(paths=(), *, default: Path = DEFAULT_TEXTS) -> tuple[Path, ...]:
+    """The folders an ``xi:include`` in the inputs may read from (real paths).
+
+    * The current working folder, when every input is inside it: run in an
+      edition project, a text may include ``../shared/header.xml``.
+    * Otherwise the deepest folder that holds all inputs (a named file counts
+      as its folder).
+    * The input folders themselves, as the links in their paths lead (a
+      ``texts`` that is a symbolic link to another disk is still a root).
+
+    The first two are never the file system's root or your home folder (run
+    in ``~``, or with inputs spread over the disk, only the input folders are
+    roots): a text from elsewhere must not read ``~/.ssh`` by naming it.
+    Paths that do not exist are left out (:func:`collect` reports them).
+    """
+    named = [Path(p) for p in paths] or [default]
+    folders = []
+    for path in named:
+        absolute = Path(os.path.abspath(path))
+        if absolute.is_dir():
+            folders.append(absolute)
+        elif absolute.exists():
+            folders.append(absolute.parent)
+    if not folders:
+        return ()
+    cwd = Path(os.path.abspath(os.getcwd()))
+    if all(folder == cwd or cwd in folder.parents for folder in folders):
+        candidate = cwd
+    else:
+        candidate = Path(os.path.commonpath(folders))
+    roots = [Path(os.path.realpath(folder)) for folder in folders]
+    if not _too_wide(candidate):
+        roots.insert(0, Path(os.path.realpath(candidate)))
+    unique = list(dict.fromkeys(roots))
+    return tuple(root for root in unique if not any(other in root.parents for other in unique))
+
+
+def _too_wide(folder: Path) -> bool:
+    real = Path(os.path.realpath(folder))
+    if real == Path(real.anchor):
+        return True
+    home = os.path.expanduser("~")
+    return home not in ("~", "") and real == Path(os.path.realpath(home))

@@ -6,11 +6,21 @@ single place and nothing can bypass it:
 1. No network, ever (``no_network`` and a resolver that refuses every URL).
 2. No DTD is loaded and no external entity is resolved.  Internal entities,
    declared in the document's own internal subset, are expanded (TEI files use
-   them); libxml2's amplification limit stops billion-laughs expansion unless
-   huge-tree mode is asked for.  An external entity reference left in the tree
-   is reported as an error at its position rather than silently dropped.
-3. Huge-tree mode (very deep or very large text nodes) is off unless the
-   caller asks for it.
+   them); libxml2's amplification limit stops billion-laughs expansion, in
+   huge-tree mode too (libxml2 2.14 keeps it there).  An external entity
+   reference left in the tree is reported as an error at its position rather
+   than silently dropped.
+3. Huge-tree mode (nesting deeper than 256 levels, texts over 10 MB) is off
+   unless the caller asks for it.
+4. XInclude is processed only when a root is given (the commands give the
+   input root, see :func:`tei_edition.inputs.input_root`), and only for files
+   inside it: a target outside it, or on the network, is an error naming the
+   target.  Included files are read with this same policy; loops and runaway
+   expansion are errors (see :class:`_Includer`).
+
+The commands choose huge-tree mode and the XInclude root once for a whole run
+with :func:`policy`; ``parse_file``/``parse_bytes``/``iterparse`` follow it
+unless a call says otherwise.  The measured limits are in docs/security.md.
 
 Parse failures become :class:`~tei_edition.errors.XMLProblem` with the
 1-based line and column an editor can jump to; I/O failures become
@@ -19,13 +29,69 @@ Parse failures become :class:`~tei_edition.errors.XMLProblem` with the
 
 from __future__ import annotations
 
+import codecs
+import copy
 import os
 import re
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from tei_edition.errors import InputProblem, XMLProblem
+
+# -- the policy of a run ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How a run reads XML: huge-tree mode, and the folders XInclude may read."""
+
+    huge: bool = False
+    xinclude_roots: tuple[Path, ...] = ()  # empty: XInclude elements are left as they are
+
+
+_policy = Policy()
+
+
+def current_policy() -> Policy:
+    return _policy
+
+
+@contextmanager
+def policy(*, huge: bool = False, xinclude_root=None):
+    """Read XML under this policy until the block ends (the commands wrap a whole run).
+
+    ``xinclude_root`` is a folder or several (None: no XInclude processing).
+    A plain module setting rather than a context variable, so that worker
+    threads and forked workers of the same run see it too.
+    """
+    global _policy
+    previous = _policy
+    _policy = Policy(bool(huge), _roots(xinclude_root))
+    try:
+        yield _policy
+    finally:
+        _policy = previous
+
+
+def _roots(value) -> tuple[Path, ...]:
+    if value is None or value is False:
+        return ()
+    items = [value] if isinstance(value, (str, os.PathLike)) else list(value)
+    return tuple(dict.fromkeys(Path(os.path.realpath(os.path.abspath(item))) for item in items))
+
+
+def _resolve_options(huge, xinclude_root) -> tuple[bool, tuple[Path, ...]]:
+    current = _policy
+    return (current.huge if huge is None else bool(huge),
+            current.xinclude_roots if xinclude_root is None else _roots(xinclude_root))
+
+
+# -- the parser -----------------------------------------------------------------
 
 
 class _RefuseEverything(etree.Resolver):
@@ -54,22 +120,40 @@ def _parser_options(huge: bool) -> dict:
     )
 
 
-def make_parser(*, huge: bool = False) -> etree.XMLParser:
+def make_parser(*, huge: bool | None = None, encoding: str | None = None) -> etree.XMLParser:
     """A fresh parser with the project's policy (parsers are not thread-safe)."""
-    parser = etree.XMLParser(**_parser_options(huge))
+    parser = etree.XMLParser(encoding=encoding, **_parser_options(_resolve_options(huge, None)[0]))
     parser.resolvers.add(_RefuseEverything())
     return parser
 
 
-def _problem_from_syntax_error(path, error: etree.XMLSyntaxError, external_entities=frozenset()) -> XMLProblem:
+# libxml2's limits (2.14, measured; docs/security.md): (default, huge-tree mode)
+DEPTH_LIMIT = (256, 2048)
+TEXT_LIMIT = (10_000_000, 1_000_000_000)  # bytes in one text node, attribute value, comment ...
+NAME_LIMIT = (50_000, 10_000_000)
+
+
+def _problem_from_syntax_error(path, error: etree.XMLSyntaxError, external_entities=frozenset(),
+                               huge: bool = False) -> XMLProblem:
     line, column = getattr(error, "position", (0, 0)) or (0, 0)
-    entry = error.error_log.last_error if error.error_log else None
+    entry = _first_error(error)
     message = (entry.message if entry is not None else str(error)) or "not well-formed XML"
     if entry is not None and entry.line:
         line, column = entry.line, entry.column
-    message = _friendlier(message.strip(), external_entities)
-    rule = "external-entity" if message.startswith("external entity") else "well-formed"
+    message = _friendlier(message.strip(), external_entities, huge)
+    rule = "external-entity" if message.startswith(("external entity", "parameter entity")) else "well-formed"
     return XMLProblem(path, max(line or 1, 1), max(column or 1, 1), message, rule)
+
+
+def _first_error(error: etree.XMLSyntaxError):
+    """The log entry of the error that stopped the parse (the first; later ones are its echoes,
+    e.g. "Name too long" then "StartTag: invalid element name")."""
+    entries = list(error.error_log)[-20:] if error.error_log else []
+    said = str(getattr(error, "msg", "") or "")
+    for entry in reversed(entries):
+        if entry.message and said.startswith(entry.message.strip()):
+            return entry
+    return entries[-1] if entries else None
 
 
 # libxml2's wording -> wording an editor can act on.  Kept as a table so new
@@ -82,27 +166,66 @@ _REWORDINGS = (
      "entity expansion exceeds the safety limit (a 'billion laughs' pattern?); the document is refused"),
     ("Detected an entity reference loop", "entity reference loop: an entity refers to itself"),
 )
+# libxml2's resource limits, worded with the option that lifts them
+_LIMITS = (
+    ("Excessive depth in document", "elements are nested more than {depth:,} levels deep"),
+    ("Resource limit exceeded: Text node too long", "a text is longer than {text:,} bytes"),
+    ("Resource limit exceeded: Buffer size limit exceeded",
+     "an attribute value or entity value is longer than {text:,} bytes"),
+    ("Name too long", "a name is longer than {name:,} characters"),
+    ("Comment too big found", "a comment is longer than {text:,} bytes"),
+    ("CData section too big found", "a CDATA section is longer than {text:,} bytes"),
+    ("PI ", "a processing instruction is longer than {text:,} bytes"),
+)
 
 
 _PREMATURE_END = re.compile(r"Premature end of data in tag (\S+) line (\d+)")
+_UNFINISHED_START_TAG = re.compile(r"Couldn't find end of Start Tag (\S+) line (\d+)")
 _UNDEFINED_ENTITY = re.compile(r"Entity '([^']+)' not defined")
 # <!ENTITY name SYSTEM "..."> or PUBLIC "..." "...": declared, but external.
 _EXTERNAL_ENTITY_DECL = re.compile(rb"<!ENTITY\s+([^\s%]+)\s+(?:SYSTEM|PUBLIC)\b")
+# %name; in a DOCTYPE, or <!ENTITY % name ...>: parameter entities, which serve DTDs only
+_PARAMETER_ENTITY = re.compile(rb"(?:<!ENTITY\s+%\s+|%)([^\s%;<>'\"]+)")
 
 
-def _friendlier(message: str, external_entities=frozenset()) -> str:
+def _friendlier(message: str, external_entities=frozenset(), huge: bool = False) -> str:
     for libxml_text, ours in _REWORDINGS:
         if message.startswith(libxml_text):
             return ours
+    for libxml_text, ours in _LIMITS:
+        if message.startswith(libxml_text) and (libxml_text != "PI " or "too big" in message):
+            limits = {"depth": DEPTH_LIMIT[huge], "text": TEXT_LIMIT[huge], "name": NAME_LIMIT[huge]}
+            if huge:
+                return ours.format(**limits) + ", more than tei-edition reads even with --huge"
+            return ours.format(**limits) + "; if the file is genuine, run again with --huge (see docs/security.md)"
     match = _PREMATURE_END.match(message)
     if match:
         return f"the file ends before <{match[1]}> (opened on line {match[2]}) is closed"
+    match = _UNFINISHED_START_TAG.match(message)
+    if match:
+        return f"the start tag <{match[1]} (line {match[2]}) is not finished: no '>' after it"
     match = _UNDEFINED_ENTITY.match(message)
     if match:
+        if f"%{match[1]}" in external_entities:
+            return (f"parameter entity %{match[1]}; is never read: tei-edition loads no DTD, and parameter "
+                    "entities only serve DTDs")
         if match[1] in external_entities:
             return f"external entity &{match[1]}; is never loaded: tei-edition reads no external entities"
         return f"entity &{match[1]}; is not declared (only the five XML entities and those declared in the document's own DOCTYPE are known)"
     return message
+
+
+def _entity_names(data: bytes) -> set[str]:
+    """Names declared as external entities in the DOCTYPE, and parameter entities as "%name"."""
+    head = data[:65536]
+    names = {m.decode("utf-8", "replace") for m in _EXTERNAL_ENTITY_DECL.findall(head)}
+    subset_end = head.find(b"]>")
+    general = {m.decode("utf-8", "replace") for m in re.findall(rb"<!ENTITY\s+([^\s%]+)", head)}
+    for match in _PARAMETER_ENTITY.findall(head[:subset_end] if subset_end != -1 else head):
+        name = match.decode("utf-8", "replace")
+        if name not in general:
+            names.add(f"%{name}")
+    return names
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -124,38 +247,72 @@ def _check_external_entities(path, tree: etree._ElementTree) -> None:
         )
 
 
-def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool = False) -> etree._ElementTree:
-    """Parse ``data`` (the bytes of a file, encoding detected as XML says)."""
+def _parse(data: bytes, path, huge: bool) -> etree._ElementTree:
+    """Parse with the policy, without XInclude."""
     if not data.strip():
         raise XMLProblem(path, 1, 1, "the file is empty or has no XML content")
     if _looks_binary(data):
         raise XMLProblem(path, 1, 1, "this is a binary file, not XML")
+    # A UTF-16 byte order mark decides the encoding.  Said to the parser, it
+    # also reaches docinfo.encoding (else "UTF-8" when nothing is declared),
+    # which the position finders use to decode the bytes.
+    encoding = "UTF-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
     try:
-        root = etree.fromstring(data, make_parser(huge=huge), base_url=_base_url(path))
+        root = etree.fromstring(data, make_parser(huge=huge, encoding=encoding), base_url=_base_url(path))
     except etree.XMLSyntaxError as error:
-        external = {m.decode("utf-8", "replace") for m in _EXTERNAL_ENTITY_DECL.findall(data[:65536])}
-        raise _problem_from_syntax_error(path, error, external) from None
+        if data.startswith((b"<\x00", b"\x00<")) and encoding is None:
+            raise XMLProblem(path, 1, 1, "the file looks like UTF-16 without a byte order mark: save it as UTF-8, "
+                                         "or as UTF-16 with a byte order mark") from None
+        raise _problem_from_syntax_error(path, error, _entity_names(data), huge) from None
     tree = root.getroottree()
     _check_external_entities(path, tree)
     return tree
 
 
-def parse_file(path: str | os.PathLike, *, huge: bool = False) -> etree._ElementTree:
-    """Read and parse one file; the tree remembers its path as ``docinfo.URL``."""
+def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool | None = None,
+                xinclude_root=None) -> etree._ElementTree:
+    """Parse ``data`` (the bytes of a file, encoding detected as XML says).
+
+    ``huge`` and ``xinclude_root`` default to the run's :func:`policy`.  XInclude
+    needs a real ``path``: relative targets are found from it.
+    """
+    huge, roots = _resolve_options(huge, xinclude_root)
+    tree = _parse(data, path, huge)
+    if roots and not str(path).startswith("<") and _has_xinclude(tree):
+        _Includer(roots, huge).expand_document(tree, data, path)
+    return tree
+
+
+def parse_file(path: str | os.PathLike, *, huge: bool | None = None, xinclude_root=None) -> etree._ElementTree:
+    """Read and parse one file; the tree remembers its path as ``docinfo.URL``.
+
+    ``huge`` and ``xinclude_root`` default to the run's :func:`policy`.
+    """
+    return parse_bytes(_read(path), path, huge=huge, xinclude_root=xinclude_root)
+
+
+def _read(path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise InputProblem(f"{path}: is a folder, not a file") from None
     except OSError as error:
         raise InputProblem(f"{path}: cannot read: {error.strerror or error}") from None
-    return parse_bytes(data, path, huge=huge)
 
 
-def iterparse(path: str | os.PathLike, *, events=("end",), tag=None, huge: bool = False):
+def iterparse(path: str | os.PathLike, *, events=("end",), tag=None, huge: bool | None = None,
+              xinclude_root=None):
     """Stream a large file with the same policy as :func:`parse_file`.
 
     Callers clear elements as they go; syntax errors surface as XMLProblem.
+    XInclude cannot be streamed: a file that uses it (when XInclude is on) is
+    parsed whole, included files and all, and walked with the same events.
     """
+    huge, roots = _resolve_options(huge, xinclude_root)
+    if roots and _mentions_xinclude(path):
+        tree = parse_file(path, huge=huge, xinclude_root=roots)
+        yield from etree.iterwalk(tree, events=events, tag=tag)
+        return
     options = _parser_options(huge)
     options.pop("strip_cdata")
     try:
@@ -166,7 +323,7 @@ def iterparse(path: str | os.PathLike, *, events=("end",), tag=None, huge: bool 
                 raise XMLProblem(path, element.sourceline or 1, 1, f"entity {element.text} is never loaded", "external-entity")
             yield event, element
     except etree.XMLSyntaxError as error:
-        raise _problem_from_syntax_error(path, error) from None
+        raise _problem_from_syntax_error(path, error, huge=huge) from None
     except OSError as error:
         raise InputProblem(f"{path}: cannot read: {error.strerror or error}") from None
 
@@ -175,3 +332,392 @@ def _base_url(path) -> str | None:
     if str(path).startswith("<"):
         return None
     return str(Path(path).absolute())
+
+
+# -- XInclude ---------------------------------------------------------------------
+
+XINCLUDE_NAMESPACES = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")  # 2003: libxml2's old alias
+_INCLUDE_TAGS = tuple(f"{{{ns}}}include" for ns in XINCLUDE_NAMESPACES)
+_FALLBACK_TAGS = tuple(f"{{{ns}}}fallback" for ns in XINCLUDE_NAMESPACES)
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+# Runaway expansion (an include "bomb": a file that includes another ten
+# times, which includes a third ten times ...): bounded per document.
+INCLUDE_COUNT_LIMIT = 10_000
+INCLUDE_BYTES_LIMIT = (64 << 20, 1 << 30)  # bytes of included files, counted at every inclusion; (default, huge)
+_NAMESPACE_PATTERNS = [ns.encode(codec) for ns in ("www.w3.org/2001/XInclude", "www.w3.org/2003/XInclude")
+                       for codec in ("ascii", "utf-16-le", "utf-16-be")]
+
+
+def _has_xinclude(tree) -> bool:
+    for _ in tree.getroot().iter(_INCLUDE_TAGS):
+        return True
+    return False
+
+
+def _mentions_xinclude(path) -> bool:
+    """Does the file contain the XInclude namespace?  (Read in pieces: the file may be big.)"""
+    overlap = max(len(p) for p in _NAMESPACE_PATTERNS)
+    try:
+        with open(path, "rb") as stream:
+            tail = b""
+            while True:
+                piece = stream.read(1 << 20)
+                if not piece:
+                    return False
+                window = tail + piece
+                if any(pattern in window for pattern in _NAMESPACE_PATTERNS):
+                    return True
+                tail = window[-overlap:]
+    except OSError:
+        return False  # iterparse says why
+
+
+class _IncludeError(Exception):
+    """An XInclude problem at ``element`` (of the document being expanded)."""
+
+    def __init__(self, element, message: str, rule: str = "xinclude"):
+        super().__init__(message)
+        self.element = element
+        self.message = message
+        self.rule = rule
+
+
+class _Resource:
+    """One included file, parsed once and expanded once per document.
+
+    ``count`` and ``size`` are what one inclusion of it weighs: itself and
+    everything its own includes brought in (a copy of an expanded file copies
+    all that again, which is how an include bomb grows).
+    """
+
+    def __init__(self, path: Path, data: bytes, tree):
+        self.path = path
+        self.data = data
+        self.tree = tree
+        self.count = 1
+        self.size = len(data)
+
+
+class _Includer:
+    """XInclude 1.0 for one document, under the parsing policy.
+
+    * ``href`` is a relative path (percent-escapes decoded) or a ``file:`` URL;
+      its real path (symbolic links followed) must lie inside one of the roots.
+      Anything else -- outside the roots, ``http:``, any other scheme or host --
+      is refused, with or without ``xi:fallback``.
+    * ``parse="xml"`` (the default) reads the file with :func:`_parse`: no DTD,
+      no network, bounded entities; its own includes are expanded first (a
+      file that includes itself, directly or not, is a loop: an error).
+      ``xpointer`` may be an xml:id, ``element(id/1/2)``, ``element(/1/2)``
+      or ``xpointer(id('x'))``.  The included element replaces the
+      ``xi:include``; only the element is included (not comments or PIs
+      around a root element).
+    * ``parse="text"`` includes the file's text (``encoding``, default UTF-8).
+    * A missing file or id uses ``xi:fallback`` when there is one.
+    * Included elements get the line of the ``xi:include`` that brought them
+      (``sourceline``): a problem inside them is reported where the including
+      document says so, since the path reported is the including file's.
+    * No ``xml:base``/``xml:lang`` fix-up.  At most INCLUDE_COUNT_LIMIT
+      inclusions and INCLUDE_BYTES_LIMIT bytes of included files per document.
+    """
+
+    def __init__(self, roots: tuple[Path, ...], huge: bool):
+        self.roots = roots
+        self.huge = huge
+        self.resources: dict[Path, _Resource] = {}
+        self.active: list[Path] = []  # files being expanded, outermost first (loop detection)
+        self.count = 0
+        self.bytes = 0
+
+    # -- entry point
+
+    def expand_document(self, tree, data: bytes, path) -> None:
+        real = Path(os.path.realpath(os.path.abspath(path)))
+        locate = _Locator(tree, data)
+        if tree.getroot().tag in _INCLUDE_TAGS:
+            raise XMLProblem(path, *locate(tree.getroot()),
+                             "the root element is an xi:include; tei-edition includes only inside a root element",
+                             "xinclude")
+        self.active.append(real)
+        try:
+            self._expand(tree.getroot(), Path(path))
+        except _IncludeError as problem:
+            raise XMLProblem(path, *locate(problem.element), problem.message, problem.rule) from None
+        finally:
+            self.active.pop()
+
+    # -- the work
+
+    def _expand(self, element, base: Path) -> None:
+        includes = [e for e in element.iter(_INCLUDE_TAGS)
+                    if not any(a.tag in _INCLUDE_TAGS for a in e.iterancestors())
+                    or e is element]
+        for include in includes:
+            self._include(include, base)
+
+    def _include(self, include, base: Path) -> None:
+        href = include.get("href")
+        parse = include.get("parse", "xml")
+        xpointer = include.get("xpointer")
+        shown = _describe(include)
+        if parse not in ("xml", "text"):
+            raise _IncludeError(include, f'{shown}: parse must be "xml" or "text"')
+        if not href:
+            if xpointer is None:
+                raise _IncludeError(include, f"{shown}: needs an href")
+            raise _IncludeError(include, f"{shown}: an include from the same document (no href) is not supported")
+        if "#" in href:
+            raise _IncludeError(include, f"{shown}: a fragment (#) is not allowed in href; use xpointer=\"...\"")
+        if parse == "text" and xpointer is not None:
+            raise _IncludeError(include, f'{shown}: xpointer cannot be used with parse="text"')
+        target = self._target(include, href, base, shown)
+        if not target.is_file():
+            self._fall_back(include, base, f"{shown}: no such file ({target})"
+                            if not target.exists() else f"{shown}: {target} is not a file")
+            return
+        if parse == "text":
+            self._include_text(include, target, shown)
+            return
+        if target in self.active:
+            chain = " includes ".join(_short(p) for p in [*self.active[self.active.index(target):], target])
+            raise _IncludeError(include, f"{shown}: an include loop: {chain}")
+        resource = self._resource(include, target, shown)
+        self._account(include, resource.count, resource.size)  # before anything is copied
+        found = _select(resource.tree.getroot(), xpointer, include, shown)
+        if found is None:
+            self._fall_back(include, base, f'{shown}: no element with xml:id "{xpointer}" in {_short(target)}'
+                            if _is_name(xpointer) else f"{shown}: the xpointer selects nothing in {_short(target)}")
+            return
+        copied = copy.deepcopy(found)
+        line = include.sourceline or 1
+        for node in copied.iter():
+            node.sourceline = line
+        copied.tail = include.tail
+        include.getparent().replace(include, copied)
+
+    def _target(self, include, href: str, base: Path, shown: str) -> Path:
+        parts = urllib.parse.urlsplit(href)
+        scheme = parts.scheme.lower()
+        if len(scheme) == 1:  # a Windows drive letter, not a scheme
+            scheme, candidate = "", href
+        elif scheme == "file":
+            if parts.netloc not in ("", "localhost"):
+                raise _IncludeError(include, f"{shown} is refused: it names a file on another machine "
+                                             f"({parts.netloc}); tei-edition never reads from the network")
+            candidate = urllib.request.url2pathname(parts.path)
+        elif scheme:
+            raise _IncludeError(include, f"{shown} is refused: tei-edition never reads from the network"
+                                if scheme in ("http", "https", "ftp", "ftps") else
+                                f"{shown} is refused: tei-edition includes only files (not {scheme}: addresses)")
+        elif href.startswith("//"):
+            raise _IncludeError(include, f"{shown} is refused: it names another machine; "
+                                         "tei-edition never reads from the network")
+        else:
+            candidate = urllib.parse.unquote(href)
+        folder = Path(os.path.abspath(base)).parent
+        target = Path(os.path.realpath(folder / candidate))
+        if not any(target == root or root in target.parents for root in self.roots):
+            raise _IncludeError(include, f"{shown} is refused: {target} is outside the input root "
+                                         f"{_list_roots(self.roots)}; only files inside it are included")
+        return target
+
+    def _fall_back(self, include, base: Path, message: str) -> None:
+        fallback = next((child for child in include if child.tag in _FALLBACK_TAGS), None)
+        if fallback is None:
+            raise _IncludeError(include, message)
+        parent = include.getparent()
+        position = parent.index(include)
+        previous = include.getprevious()
+        tail = include.tail
+        children = list(fallback)
+        parent.remove(include)  # with its tail, which goes after the fallback's content
+        _append_text(parent, previous, fallback.text)
+        for offset, child in enumerate(children):
+            parent.insert(position + offset, child)
+        _append_text(parent, children[-1] if children else previous, tail)
+        for child in children:
+            if isinstance(child.tag, str):
+                self._expand(child, base)
+
+    def _include_text(self, include, target: Path, shown: str) -> None:
+        encoding = include.get("encoding") or "utf-8"
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _IncludeError(include, f"{shown}: unknown encoding {encoding!r}") from None
+        data = _read_included(include, target, shown)
+        self._account(include, 1, len(data))
+        if len(data) > TEXT_LIMIT[self.huge]:
+            raise _IncludeError(include, f"{shown}: the file is longer than {TEXT_LIMIT[self.huge]:,} bytes, "
+                                         "the limit for one text" + ("" if self.huge else " without --huge"))
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise _IncludeError(include, f"{shown}: the file is not {encoding} text") from None
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        parent = include.getparent()
+        previous = include.getprevious()
+        tail = include.tail
+        try:
+            _append_text(parent, previous, text)
+        except ValueError:
+            raise _IncludeError(include, f"{shown}: the file has characters XML does not allow (a binary file?)") from None
+        parent.remove(include)
+        _append_text(parent, previous, tail)
+
+    def _resource(self, include, target: Path, shown: str) -> _Resource:
+        found = self.resources.get(target)
+        if found is not None:
+            return found
+        data = _read_included(include, target, shown)
+        try:
+            tree = _parse(data, target, self.huge)
+        except XMLProblem as problem:
+            raise _IncludeError(include, f"{shown}: the included file is not usable XML: "
+                                         f"{_short(target)}:{problem.line}:{problem.column}: {problem.message}",
+                                problem.rule) from None
+        resource = _Resource(target, data, tree)
+        if tree.getroot().tag in _INCLUDE_TAGS:
+            raise _IncludeError(include, f"{shown}: the root element of {_short(target)} is an xi:include")
+        locate = _Locator(tree, data)
+        self.active.append(target)
+        count, size = self.count, self.bytes
+        try:
+            self._expand(tree.getroot(), target)
+            resource.count += self.count - count
+            resource.size += self.bytes - size
+        except _IncludeError as problem:
+            line, column = locate(problem.element)
+            raise _IncludeError(include, f"in {_short(target)}, included here, at {line}:{column}: {problem.message}",
+                                problem.rule) from None
+        finally:
+            self.active.pop()
+        self.resources[target] = resource
+        return resource
+
+    def _account(self, include, count: int, size: int) -> None:
+        self.count += count
+        if self.count > INCLUDE_COUNT_LIMIT:
+            raise _IncludeError(include, f"more than {INCLUDE_COUNT_LIMIT:,} inclusions in one document "
+                                         "(an include bomb?); the document is refused")
+        self.bytes += size
+        limit = INCLUDE_BYTES_LIMIT[self.huge]
+        if self.bytes > limit:
+            raise _IncludeError(include, f"the included files add up to more than {limit:,} bytes "
+                                         "(an include bomb?); the document is refused"
+                                         + ("" if self.huge else " (--huge allows more)"))
+
+
+def _read_included(include, target: Path, shown: str) -> bytes:
+    try:
+        return target.read_bytes()
+    except OSError as error:
+        raise _IncludeError(include, f"{shown}: cannot read {target}: {error.strerror or error}") from None
+
+
+def _append_text(parent, previous, text) -> None:
+    """Add ``text`` after ``previous`` (a child of ``parent``), or at the start of ``parent``."""
+    if not text:
+        return
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
+
+
+_NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z")
+_ELEMENT_SCHEME = re.compile(r"element\(([^()]*)\)\Z")
+_ID_FUNCTION = re.compile(r"""xpointer\(\s*id\(\s*(['"])([^'"]*)\1\s*\)\s*\)\Z""")
+
+
+def _is_name(value) -> bool:
+    return value is not None and bool(_NCNAME.match(value)) and ":" not in value
+
+
+def _select(root, xpointer: str | None, include, shown: str):
+    """The element ``xpointer`` names in the tree of ``root`` (None: nothing there)."""
+    if xpointer is None:
+        return root
+    pointer = xpointer.strip()
+    if _is_name(pointer):
+        return _by_id(root, pointer)
+    match = _ID_FUNCTION.match(pointer)
+    if match:
+        return _by_id(root, match[2])
+    match = _ELEMENT_SCHEME.match(pointer)
+    if match:
+        steps = match[1].split("/")
+        if steps[0]:
+            node = _by_id(root, steps[0])
+        elif len(steps) > 1 and steps[1] == "1":
+            node, steps = root, steps[1:]
+        else:
+            return None
+        for step in steps[1:]:
+            if node is None or not step.isdigit() or int(step) < 1:
+                return None
+            children = [child for child in node if isinstance(child.tag, str)]
+            node = children[int(step) - 1] if int(step) <= len(children) else None
+        return node
+    raise _IncludeError(include, f"{shown}: this xpointer is not supported; use an xml:id, element(id/1/2) "
+                                 "or xpointer(id('...'))")
+
+
+def _by_id(root, ident: str):
+    for element in root.iter():
+        if element.get(_XML_ID) == ident:
+            return element
+    return None
+
+
+def _describe(include) -> str:
+    parts = [f'{name}="{include.get(name)}"' for name in ("href", "parse", "xpointer") if include.get(name) is not None]
+    return "xi:include " + " ".join(parts) if parts else "xi:include"
+
+
+def _short(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _list_roots(roots) -> str:
+    return " or ".join(str(root) for root in roots)
+
+
+class _Locator:
+    """Line and column of an xi:include's start tag in the source, as it was before any inclusion.
+
+    The n-th start tag of the source is the n-th element of the tree as parsed
+    (unless entities added elements: then the line, and the tag looked for on it).
+    """
+
+    def __init__(self, tree, data: bytes):
+        self.tree = tree
+        self.data = data
+        self.index = {}
+        self.count = 0
+        for number, element in enumerate(e for e in tree.getroot().iter() if isinstance(e.tag, str)):
+            if element.tag in _INCLUDE_TAGS:
+                self.index[element] = number
+            self.count = number + 1
+
+    def __call__(self, element) -> tuple[int, int]:
+        line = element.sourceline or 1
+        try:
+            from tei_edition.rng import positions
+
+            text = positions.decode(self.data, self.tree.docinfo.encoding)
+            number = self.index.get(element)
+            if number is not None:
+                source = positions.SourceMap(text)
+                if len(source.starts) == self.count:
+                    return source.position(source.start_span(number)[0])
+            lines = text.split("\n")
+            qname = f"{element.prefix}:include" if element.prefix else "include"
+            column = positions.find_start_tag(lines[line - 1], qname) if 0 < line <= len(lines) else None
+            return line, column or 1
+        except Exception:  # noqa: BLE001 - a position is a courtesy; never fail on it
+            return line, 1

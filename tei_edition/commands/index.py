@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tei_edition.commands import reading_options
 from tei_edition.errors import ExitCode, InputProblem
 
 KIND_CHOICES = ("persons", "places", "orgs", "works", "events", "dates", "all")
@@ -23,6 +24,7 @@ FORMAT_CHOICES = ("json", "csv", "geojson", "tei")
 @click.option("--mentions", is_flag=True, help="CSV: one row per mention instead of one per entry.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
+@reading_options
 def command(paths, kind, format_, mentions, output):
     """Extract registers, with every mention, from TEI files (default: texts/).
 

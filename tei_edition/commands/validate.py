@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from tei_edition.commands import reading_options
 from tei_edition.diagnostics import WRITERS
 from tei_edition.progress import jobs_option
 
@@ -46,6 +47,7 @@ from tei_edition.progress import jobs_option
     help="An OASIS XML catalog mapping schema addresses to local files (read before "
     "XML_CATALOG_FILES and the bundled catalog).  Repeatable.",
 )
+@reading_options
 def command(paths, schemas, schema_only, output_format, strict, catalogs, jobs, quiet):
     """Check TEI files: grammar, Schematron and integrity (ids, pointers, dates, geo, idno).
 
