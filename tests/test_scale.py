@@ -1,0 +1,205 @@
+"""Corpus scale: the same output whatever --jobs, and incremental builds equal to clean ones.
+
+The corpora are small (bench/make_corpus.py with a handful of texts) and
+:data:`tei_edition.workers.PARALLEL_THRESHOLD` is lowered, so two workers
+really run; nothing here measures time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tei_edition import buildcache, rendering, search, validation, workers
+from tei_edition.diagnostics import WRITERS
+from tei_edition.site import build
+from tei_edition.validation import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _make_corpus(count: int, folder: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "bench" / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main([str(count), str(folder), "--seed", "3"])
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def parallel_even_when_small(monkeypatch):
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 1)
+
+
+@pytest.fixture
+def no_search(monkeypatch):
+    monkeypatch.setattr(search, "unavailable_reason", lambda: "search was left out: Pagefind is not installed")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return _make_corpus(6, tmp_path / "corpus")
+
+
+@pytest.fixture
+def broken_corpus(corpus):
+    """Every kind of finding: grammar, Schematron, dates, duplicate ids, dangling pointers, unused entries, XML."""
+    first = corpus / "texts" / "t00000.xml"
+    text = first.read_text(encoding="utf-8")
+    text = text.replace('<date when="', '<date when="1999-13-40" notBefore="', 1)
+    text = text.replace("<head>", '<head xml:id="dup">', 1).replace("</head>", '</head><p xml:id="dup">x</p>', 1)
+    text = text.replace('persons.xml#p', 'persons.xml#nobody', 1).replace("<body>", "<body><p ref=\"#nowhere\">y</p><unknown/>", 1)
+    first.write_text(text, encoding="utf-8")
+    (corpus / "texts" / "t00003.xml").write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader>", encoding="utf-8")
+    places = corpus / "registers" / "places.xml"
+    places.write_text(places.read_text(encoding="utf-8").replace(
+        "</listPlace>", '<place xml:id="never"><placeName>Nowhere</placeName></place></listPlace>'), encoding="utf-8")
+    return corpus
+
+
+def _tree(folder: Path, *, cache: bool = False) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and (cache or (buildcache.CACHE_DIR not in p.relative_to(folder).parts and p.name != ".tei-edition-site"))
+    }
+
+
+# -- --jobs -------------------------------------------------------------------------------------------------
+
+
+def test_validate_gives_the_same_report_on_one_and_two_jobs(broken_corpus, cli_run):
+    one = cli_run("validate", broken_corpus, "--jobs", "1")
+    two = cli_run("validate", broken_corpus, "--jobs", "2")
+    assert one == two
+    code, out, _ = one
+    assert code == 1
+    for rule in ("[date-format]", "[duplicate-id]", "[dangling-pointer]", "[unused-entry]", "[well-formed]", "[relaxng]"):
+        assert rule in out
+    assert cli_run("validate", broken_corpus, "-j", "2", "--format", "json") == cli_run(
+        "validate", broken_corpus, "-j", "1", "--format", "json")
+
+
+def test_validate_fixtures_the_same_in_workers():
+    """Every validation fixture (namespaces, xml-model, xml:base, prefixDef ...) in one parallel run."""
+    folder = FIXTURES / "validate"
+    serial = validate([folder], jobs=1)
+    parallel = validate([folder], jobs=2)
+    assert WRITERS["json"](parallel) == WRITERS["json"](serial)
+    assert parallel.notes == serial.notes and parallel.skipped == serial.skipped
+
+
+def test_any_executor_can_run_validation(broken_corpus):
+    expected = WRITERS["text"](validate([broken_corpus], jobs=1))
+    with ThreadPoolExecutor(3) as executor:  # the seam Dask's Client.get_executor() plugs into
+        assert WRITERS["text"](validate([broken_corpus], executor=executor)) == expected
+
+
+def test_chunks_keep_input_order(monkeypatch):
+    items = list(range(23))
+    pieces = workers.chunks(items, 2)
+    assert [i for piece in pieces for i in piece] == items and len(pieces) == 8
+    assert workers.chunks(items, 1) == [items]
+    with workers.make_executor(2, 100) as executor:
+        assert workers.map_ordered(executor, sorted, [[3, 1], [2, 0]]) == [[1, 3], [0, 2]]
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 16)
+    assert isinstance(workers.make_executor(8, 15), workers.InProcess)  # a handful of files: no workers
+    assert isinstance(workers.make_executor(1, 1000), workers.InProcess)
+
+
+def test_build_is_byte_identical_on_one_and_two_jobs(corpus, tmp_path, no_search):
+    source = corpus / "texts" / "t00001.xml"  # a linked local file, copied by a worker's page
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="scan.txt">scan</ref></p>', 1), encoding="utf-8")
+    (corpus / "texts" / "scan.txt").write_text("a transcript")
+    one = build([corpus], tmp_path / "one", jobs=1)
+    two = build([corpus], tmp_path / "two", jobs=2)
+    assert one.built and two.built and one.rendered == two.rendered == 6
+    assert _tree(tmp_path / "one", cache=True) == _tree(tmp_path / "two", cache=True)
+    assert "data/tei/texts/scan.txt" in one.files
+
+
+# -- incremental builds --------------------------------------------------------------------------------------
+
+
+def _same_as_clean(corpus: Path, site: Path, tmp_path: Path, **options):
+    result = build([corpus], site, **options)
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build([corpus], clean, clean=True, **options)
+    assert _tree(site) == _tree(clean)
+    return result
+
+
+def test_each_change_gives_the_site_of_a_clean_build(corpus, tmp_path, no_search):
+    site = tmp_path / "site"
+    assert _same_as_clean(corpus, site, tmp_path).rendered == 6
+    text = corpus / "texts" / "t00002.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    edited = _same_as_clean(corpus, site, tmp_path)
+    assert (edited.rendered, edited.reused) == (1, 5)
+    (corpus / "texts" / "t00004.xml").rename(corpus / "texts" / "t00004-renamed.xml")
+    _same_as_clean(corpus, site, tmp_path)
+    (corpus / "texts" / "t00005.xml").unlink()
+    _same_as_clean(corpus, site, tmp_path)
+    persons = corpus / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("<forename>", "<forename>Dr. ", 1), encoding="utf-8")
+    changed = _same_as_clean(corpus, site, tmp_path)
+    assert changed.rendered == 5  # a register change re-renders every text
+    assert _same_as_clean(corpus, site, tmp_path).cached
+
+
+def test_a_rebuild_without_changes_does_no_work(corpus, tmp_path, no_search, monkeypatch):
+    site = tmp_path / "site"
+    first = build([corpus], site)
+    before = _tree(site, cache=True)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("nothing changed: this must not run")
+
+    monkeypatch.setattr(validation, "validate", refuse)
+    monkeypatch.setattr(rendering, "render_document", refuse)
+    again = build([corpus], site)
+    assert again.cached and again.rendered == 0
+    assert (again.pages, again.files, again.texts) == (first.pages, first.files, first.texts)
+    assert _tree(site, cache=True) == before
+
+
+def test_clean_and_timestamp_render_everything(corpus, tmp_path, no_search):
+    site = tmp_path / "site"
+    build([corpus], site)
+    assert build([corpus], site, clean=True).rendered == 6
+    assert build([corpus], site, timestamp=True).rendered == 6
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign version", "wrong types", "page edited", "page deleted"])
+def test_a_damaged_or_foreign_cache_is_not_trusted(corpus, tmp_path, no_search, damage):
+    site = tmp_path / "site"
+    build([corpus], site)
+    expected = _tree(site)
+    manifest = site / buildcache.MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    if damage == "garbage":
+        manifest.write_bytes(b"\x00{not json")
+    elif damage == "foreign version":
+        data["toolkit"] = "0.0.0-other"
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "wrong types":
+        data["pages"] = ["a list"]
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "page edited":
+        page = next(p for p in sorted(site.glob("*.html")) if p.name.startswith("texts-"))
+        page.write_text(page.read_text(encoding="utf-8").replace("<main", "<main data-x='tampered'"), encoding="utf-8")
+    else:
+        next(p for p in sorted(site.glob("*.html")) if p.name.startswith("texts-")).unlink()
+    again = build([corpus], site)
+    assert not again.cached
+    assert again.rendered >= (1 if damage.startswith("page") else 6)
+    assert _tree(site) == expected
