@@ -134,15 +134,50 @@ NAME_LIMIT = (50_000, 10_000_000)
 
 
 def _problem_from_syntax_error(path, error: etree.XMLSyntaxError, external_entities=frozenset(),
-                               huge: bool = False) -> XMLProblem:
+                               huge: bool = False, data: bytes | None = None) -> XMLProblem:
     line, column = getattr(error, "position", (0, 0)) or (0, 0)
     entry = _first_error(error)
     message = (entry.message if entry is not None else str(error)) or "not well-formed XML"
     if entry is not None and entry.line:
         line, column = entry.line, entry.column
+    if data is not None and message.startswith(_INSIDE_ENTITIES):
+        line, column = _reference_position(data, line, column)
     message = _friendlier(message.strip(), external_entities, huge)
     rule = "external-entity" if message.startswith(("external entity", "parameter entity")) else "well-formed"
     return XMLProblem(path, max(line or 1, 1), max(column or 1, 1), message, rule)
+
+
+# Errors met while expanding an entity: libxml2 gives a position in the
+# entity's replacement text, which the editor cannot find in the file.
+_INSIDE_ENTITIES = ("Maximum entity amplification factor exceeded", "Detected an entity reference loop")
+_DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([^\s%]+)")
+_XML_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)""")
+
+
+def _reference_position(data: bytes, line: int, column: int) -> tuple[int, int]:
+    """Where the document refers to its first entity, if libxml2's position is inside the DOCTYPE."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16", "replace")
+    else:
+        declared = _XML_DECLARED_ENCODING.match(data.lstrip(codecs.BOM_UTF8))
+        try:
+            text = data.decode(declared[1].decode() if declared else "utf-8", "replace")
+        except LookupError:
+            text = data.decode("utf-8", "replace")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    subset_end = text.find("]>")
+    if subset_end == -1:
+        return line, column
+    lines = text.split("\n")
+    offset = sum(len(row) + 1 for row in lines[:max(line - 1, 0)]) + column - 1
+    if offset > subset_end:
+        return line, column  # already in the document
+    names = set(_DECLARED_ENTITY.findall(text[:subset_end]))
+    for match in re.finditer(r"&([^\s&;#]+);", text[subset_end:]):
+        if match[1] in names:
+            end = subset_end + match.end()
+            return text.count("\n", 0, end) + 1, end - text.rfind("\n", 0, end)
+    return line, column
 
 
 def _first_error(error: etree.XMLSyntaxError):
@@ -263,7 +298,7 @@ def _parse(data: bytes, path, huge: bool) -> etree._ElementTree:
         if data.startswith((b"<\x00", b"\x00<")) and encoding is None:
             raise XMLProblem(path, 1, 1, "the file looks like UTF-16 without a byte order mark: save it as UTF-8, "
                                          "or as UTF-16 with a byte order mark") from None
-        raise _problem_from_syntax_error(path, error, _entity_names(data), huge) from None
+        raise _problem_from_syntax_error(path, error, _entity_names(data), huge, data) from None
     tree = root.getroottree()
     _check_external_entities(path, tree)
     return tree
