@@ -254,6 +254,51 @@ class Collector:
         del self.notices[notices:]
         self.prefixes.pop(doc, None)
 
+    # -- several processes: each scans a chunk into a collector of its own ------
+    def merge(self, other: "Collector") -> None:
+        """Append what ``other`` read (later documents, same document numbers) as if read here.
+
+        Interned numbers are renumbered into this collector's tables, so the
+        result equals one collector reading all the documents in order.
+        """
+        targets = [0] + [self.targets.number(value) for value in other.targets.values[1:]]
+        owners = [0] + [self.owners.number(value) for value in other.owners.values[1:]]
+        anchors = self.mentions.anchors  # shared by mentions and dates, in both collectors
+        offset = len(anchors.values) - 1
+        anchors.values.extend(other.mentions.anchors.values[1:])
+        anchors._last = None
+        anchor = [0] + list(range(offset + 1, offset + len(other.mentions.anchors.values)))
+
+        mine, theirs = self.mentions, other.mentions
+        texts = [0] + [mine.texts.number(value) for value in theirs.texts.values[1:]]
+        mine.target.extend(targets[n] for n in theirs.target)
+        mine.doc.extend(theirs.doc)
+        mine.line.extend(theirs.line)
+        mine.text.extend(texts[n] for n in theirs.text)
+        mine.anchor.extend(anchor[n] for n in theirs.anchor)
+        mine.region.extend(theirs.region)
+
+        mine, theirs = self.dates, other.dates
+        datings = [0] + [mine.datings.number(value) for value in theirs.datings.values[1:]]
+        texts = [0] + [mine.texts.number(value) for value in theirs.texts.values[1:]]
+        elements = [0] + [mine.elements.number(value) for value in theirs.elements.values[1:]]
+        mine.dating.extend(datings[n] for n in theirs.dating)
+        mine.doc.extend(theirs.doc)
+        mine.line.extend(theirs.line)
+        mine.text.extend(texts[n] for n in theirs.text)
+        mine.anchor.extend(anchor[n] for n in theirs.anchor)
+        mine.region.extend(theirs.region)
+        mine.element.extend(elements[n] for n in theirs.element)
+        mine.owner.extend(owners[n] for n in theirs.owner)
+
+        self.entries.extend(other.entries)
+        for key, count in other.best_copy.items():
+            if count > self.best_copy.get(key, 0):
+                self.best_copy[key] = count
+        self.prefixes.update(other.prefixes)
+        self.notices.extend(other.notices)
+        self.unordered = self.unordered or other.unordered
+
     def dating(self, raw: tuple) -> tuple[int, list[str]]:
         """The interned normalised reading of (when, from, to, notBefore, notAfter)."""
         found = self._dating_cache.get(raw)

@@ -360,7 +360,8 @@ def _check_kinds(kinds) -> tuple[str, ...]:
     return kinds
 
 
-def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAULT_TEXTS) -> Index:
+def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAULT_TEXTS, jobs: int | None = None,
+          executor=None, progress=None) -> Index:
     """Read the TEI files under ``paths`` (default ``texts/``) and build their registers.
 
     ``kinds`` limits what is returned (persons, places, orgs, works, events,
@@ -368,25 +369,58 @@ def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAU
     pointer may lead to any of them.  Files that are not well-formed are
     skipped and listed in :attr:`Index.skipped`; unreadable paths raise
     :class:`~tei_edition.errors.InputProblem`.
+
+    ``jobs`` processes (None: all cores; 1: this one) or an ``executor`` (any
+    :class:`concurrent.futures.Executor`) scan the files, a chunk each; what
+    they read is merged here in input order, so the result is the same
+    whatever runs it.  ``progress(n)`` hears of every ``n`` files scanned.
     """
+    from tei_edition import workers
+
     kinds = _check_kinds(kinds)
     files = collect(paths, default=default)
-    collector = Collector(
-        want_mentions=any(kind in ENTRY_KINDS for kind in kinds),
-        want_dates="dates" in kinds,
-    )
-    skipped: list[XMLProblem] = []
+    options = (any(kind in ENTRY_KINDS for kind in kinds), "dates" in kinds)
+    names = [path.as_posix() for path in files]
+    own = executor is None
+    if own:
+        executor = workers.make_executor(jobs, len(files))
+    try:
+        numbers = workers.chunks(list(range(len(files))), workers.workers_of(executor))
+        tasks = [(names, chunk, options) for chunk in numbers]
+        outcomes = workers.map_ordered(executor, _scan_chunk, tasks, progress, [len(c) for c in numbers])
+    finally:
+        if own:
+            executor.shutdown()
+    if len(outcomes) == 1:
+        collector, problems, broken = outcomes[0]
+    else:
+        collector = Collector(want_mentions=options[0], want_dates=options[1])
+        collector.documents.extend(names)
+        problems, broken = [], set()
+        for part, part_problems, part_broken in outcomes:
+            collector.merge(part)
+            problems += part_problems
+            broken |= part_broken
+    skipped = [XMLProblem(*fields) for fields in problems]
+    return _assemble(collector, files, broken, skipped, kinds)
+
+
+def _scan_chunk(task) -> tuple[Collector, list[tuple], set[int]]:
+    """Scan the documents numbered ``chunk`` into a collector of their own (here or in a worker)."""
+    names, chunk, (want_mentions, want_dates) = task
+    collector = Collector(want_mentions=want_mentions, want_dates=want_dates)
+    collector.documents.extend(names)
+    problems: list[tuple] = []  # XMLProblem's fields: the exception itself does not pickle
     broken: set[int] = set()
-    for number, path in enumerate(files):
-        collector.documents.append(path.as_posix())
+    for number in chunk:
         mark = collector.mark()
         try:
-            scan(path, number, collector)
+            scan(Path(names[number]), number, collector)
         except XMLProblem as problem:
             collector.rollback(mark, number)
-            skipped.append(problem)
+            problems.append((problem.path, problem.line, problem.column, problem.message, problem.rule))
             broken.add(number)
-    return _assemble(collector, files, broken, skipped, kinds)
+    return collector, problems, broken
 
 
 def _assemble(collector: Collector, files: list[Path], broken: set[int], skipped, kinds) -> Index:

@@ -92,7 +92,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     ``jobs`` processes (None: all cores; 1: this one) validate the texts and
     render the text pages; the site is byte-identical whatever their number.
     ``executor`` (any :class:`concurrent.futures.Executor`, e.g. Dask's)
-    runs the validation instead; the text pages need the site plan, which
+    runs the validation and the register scan instead; the text pages need the site plan, which
     only forked processes share, so they are rendered on ``jobs`` local
     processes.  ``progress(n)`` hears of every ``n`` texts rendered.
 
@@ -114,7 +114,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     result.report = _validate(paths, force, result.notes, jobs, executor)  # 2. validate
     if not force and not result.report.ok():
         return result
-    registers = index(paths)                                       # 3. registers
+    registers = index(paths, jobs=jobs, executor=executor)         # 3. registers
     sources, roots, common = _sources(named, files, registers.documents)
     plan = Plan(sources, registers, roots=roots, common=common)   #    texts or registers, names, anchors, links
     plan.prepare_texts()

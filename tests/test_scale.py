@@ -102,6 +102,20 @@ def test_any_executor_can_run_validation(broken_corpus):
         assert WRITERS["text"](validate([broken_corpus], executor=executor)) == expected
 
 
+@pytest.mark.parametrize("streamed", [False, True])
+def test_index_gives_the_same_registers_on_one_and_two_jobs(broken_corpus, cli_run, monkeypatch, streamed):
+    if streamed:  # every file read in chunks, as files over 8 MiB are
+        from tei_edition import register_scan
+
+        monkeypatch.setattr(register_scan, "TREE_LIMIT", 0)
+    for options in (["--kind", "all"], ["--kind", "dates", "--format", "csv"], ["--format", "tei"],
+                    ["--kind", "persons", "--format", "csv", "--mentions"]):
+        one = cli_run("index", broken_corpus, "--jobs", "1", *options)
+        two = cli_run("index", broken_corpus, "--jobs", "2", *options)
+        assert one == two
+        assert one[0] == 1 and "t00003.xml" in one[2]  # the broken file is reported, the rest indexed
+
+
 def test_chunks_keep_input_order(monkeypatch):
     items = list(range(23))
     pieces = workers.chunks(items, 2)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from tei_edition.commands import reading_options
 from tei_edition.errors import ExitCode, InputProblem
+from tei_edition.progress import jobs_option
 
 KIND_CHOICES = ("persons", "places", "orgs", "works", "events", "dates", "all")
 FORMAT_CHOICES = ("json", "csv", "geojson", "tei")
@@ -24,8 +24,9 @@ FORMAT_CHOICES = ("json", "csv", "geojson", "tei")
 @click.option("--mentions", is_flag=True, help="CSV: one row per mention instead of one per entry.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
-@reading_options
-def command(paths, kind, format_, mentions, output):
+@jobs_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or closing timing line on a terminal.")
+def command(paths, kind, format_, mentions, output, jobs, quiet):
     """Extract registers, with every mention, from TEI files (default: texts/).
 
     Entries are the person, personGrp, place, org, bibl, biblStruct and
@@ -52,7 +53,14 @@ def command(paths, kind, format_, mentions, output):
 
     if format_ == "geojson" and kind not in ("places", "all"):
         raise click.UsageError(f"--format geojson maps places; use --kind places (not {kind})")
-    registers = index(paths, kinds=kind)
+    from tei_edition.inputs import collect
+    from tei_edition.progress import Progress, plural
+
+    progress = Progress(len(collect(paths)), "indexing", quiet=quiet)
+    try:
+        registers = index(paths, kinds=kind, jobs=jobs, progress=progress)
+    finally:
+        progress.close()
     for problem in registers.skipped:
         click.echo(str(problem), err=True)
     for notice in registers.warnings:
@@ -65,6 +73,10 @@ def command(paths, kind, format_, mentions, output):
         _write_stdout(pieces)
     else:
         _write_atomically(output, pieces)
+    entries = sum(len(found) for found in registers.entries.values())
+    progress.finish(f"indexed {plural(len(registers.documents) + len(registers.skipped), 'file')} in {{seconds}}: "
+                    f"{entries} {'entry' if entries == 1 else 'entries'}, "
+                    f"{len(registers.skipped)} skipped")
     if registers.skipped:
         click.echo(f"tei-edition: {len(registers.skipped)} file(s) skipped (not well-formed); "
                    f"the output covers the other {len(registers.documents)}", err=True)
