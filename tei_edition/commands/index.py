@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tei_edition.commands import reading_options
 from tei_edition.errors import ExitCode, InputProblem
 from tei_edition.progress import jobs_option
 
@@ -26,6 +27,7 @@ FORMAT_CHOICES = ("json", "csv", "geojson", "tei")
               help="Write to FILE (atomically) instead of standard output.")
 @jobs_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or closing timing line on a terminal.")
+@reading_options
 def command(paths, kind, format_, mentions, output, jobs, quiet):
     """Extract registers, with every mention, from TEI files (default: texts/).
 
