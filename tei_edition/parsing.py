@@ -54,7 +54,22 @@ class Policy:
     xinclude_roots: tuple[Path, ...] = ()  # empty: XInclude elements are left as they are
 
 
-_policy = Policy()
+# Workers that are not forked (the spawn start method, other machines) import
+# this module afresh: the policy reaches them through the environment.
+_ENVIRONMENT = "TEI_EDITION_READING_POLICY"
+
+
+def _from_environment() -> Policy:
+    import json
+
+    try:
+        found = json.loads(os.environ.get(_ENVIRONMENT) or "{}")
+        return Policy(bool(found.get("huge", False)), tuple(Path(root) for root in found.get("xinclude_roots", ())))
+    except (ValueError, TypeError, AttributeError):
+        return Policy()
+
+
+_policy = _from_environment()
 
 
 def current_policy() -> Policy:
@@ -67,15 +82,23 @@ def policy(*, huge: bool = False, xinclude_root=None):
 
     ``xinclude_root`` is a folder or several (None: no XInclude processing).
     A plain module setting rather than a context variable, so that worker
-    threads and forked workers of the same run see it too.
+    threads and forked workers of the same run see it too; spawned workers
+    find it in the environment.
     """
+    import json
+
     global _policy
-    previous = _policy
+    previous, previous_environment = _policy, os.environ.get(_ENVIRONMENT)
     _policy = Policy(bool(huge), _roots(xinclude_root))
+    os.environ[_ENVIRONMENT] = json.dumps({"huge": _policy.huge, "xinclude_roots": [str(r) for r in _policy.xinclude_roots]})
     try:
         yield _policy
     finally:
         _policy = previous
+        if previous_environment is None:
+            os.environ.pop(_ENVIRONMENT, None)
+        else:
+            os.environ[_ENVIRONMENT] = previous_environment
 
 
 def _roots(value) -> tuple[Path, ...]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from tei_edition.commands import reading_options
 from tei_edition.diagnostics import WRITERS
 from tei_edition.progress import jobs_option
 
@@ -29,6 +30,7 @@ from tei_edition.progress import jobs_option
 @jobs_option
 @click.option("--clean", is_flag=True, help="Build everything anew: ignore what the last build into DIR recorded "
               "(DIR/.tei-edition-cache).  Without it a rebuild renders only the texts that changed.")
+@reading_options
 def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs, clean):
     """Build the HTML edition of PATHS (default: texts/) into a static site.
 

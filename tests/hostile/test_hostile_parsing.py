@@ -388,3 +388,17 @@ def test_parameter_entities_are_never_read(tmp_path):
     assert re.fullmatch(r"doc\.xml:1:\d+: error: parameter entity %file; is never read: tei-edition loads no DTD, "
                         r"and parameter entities only serve DTDs", str(caught.value))
     assert caught.value.rule == "external-entity"
+
+
+def test_spawned_workers_get_the_policy_through_the_environment(proj):
+    import multiprocessing
+
+    text = write(proj / "texts" / "a.xml", doc('<p><xi:include href="../shared/note.txt" parse="text"/></p>'))
+    with parsing.policy(huge=True, xinclude_root=proj):
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            assert pool.apply(_read_in_a_worker, (str(text),)) == (True, "a shared note")
+    assert "TEI_EDITION_READING_POLICY" not in os.environ
+
+
+def _read_in_a_worker(path: str):
+    return parsing.current_policy().huge, parse_file(path).getroot().findtext(f".//{T}p")
