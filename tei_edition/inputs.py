@@ -6,6 +6,13 @@ every report and every build is the same from run to run.  Symbolic links to
 folders are followed once: a link that leads back to a folder already being
 walked (a loop) is skipped rather than walked forever.
 
+A symbolic link met inside a folder (to a file or to a folder) must stay
+inside the input root (:func:`input_root`): a link out of it is refused
+(exit 2) rather than followed, because whatever the commands read they
+report on, and ``build`` publishes the sources it read.  A downloaded corpus
+with ``texts/more -> ~`` must not publish your home folder's XML files.  A
+path named on the command line is read wherever it leads: you named it.
+
 :func:`input_root` says where XInclude may read from, for the same paths.
 """
 
@@ -19,7 +26,7 @@ from tei_edition.errors import InputProblem
 DEFAULT_TEXTS = Path("texts")
 
 
-def _walk(folder: Path):
+def _walk(folder: Path, roots: tuple[Path, ...] = ()):
     seen: set[tuple[int, int]] = set()
     for current, dirnames, filenames in os.walk(folder, followlinks=True, onerror=_raise):
         try:
@@ -34,11 +41,24 @@ def _walk(folder: Path):
         seen.add(key)
         dirnames.sort()
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in dirnames:
+            _check_link(Path(current) / name, roots)
         for name in sorted(filenames):
             if name.lower().endswith(".xml") and not name.startswith("."):
                 candidate = Path(current) / name
                 if candidate.is_file():  # skip dangling links
+                    _check_link(candidate, roots)
                     yield candidate
+
+
+def _check_link(path: Path, roots: tuple[Path, ...]) -> None:
+    if not roots or not path.is_symlink():
+        return
+    target = Path(os.path.realpath(path))
+    if not any(target == root or root in target.parents for root in roots):
+        shown = " or ".join(str(root) for root in roots)
+        raise InputProblem(f"{path}: a symbolic link to {target}, outside the input root {shown}; tei-edition does not "
+                           f"follow links out of the folders it reads (name {target} on the command line to read it)")
 
 
 def _raise(error: OSError):
@@ -52,10 +72,11 @@ def collect(paths=(), *, default: Path = DEFAULT_TEXTS) -> list[Path]:
     that holds no XML file: both are mistakes an editor wants to hear about.
     """
     roots = [Path(p) for p in paths] or [default]
+    allowed = input_root(paths, default=default)
     found: dict[Path, None] = {}
     for root in roots:
         if root.is_dir():
-            files = list(_walk(root))
+            files = list(_walk(root, allowed))
             if not files:
                 raise InputProblem(f"{root}: no .xml files in this folder")
             found.update(dict.fromkeys(files))

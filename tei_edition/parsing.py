@@ -165,7 +165,8 @@ def _problem_from_syntax_error(path, error: etree.XMLSyntaxError, external_entit
         line, column = entry.line, entry.column
     if data is not None and message.startswith(_INSIDE_ENTITIES):
         line, column = _reference_position(data, line, column)
-    message = _friendlier(message.strip(), external_entities, huge)
+    cut = _cut_off(data, line, column) if data is not None and not message.startswith("Premature end") else None
+    message = cut or _friendlier(message.strip(), external_entities, huge)
     rule = "external-entity" if message.startswith(("external entity", "parameter entity")) else "well-formed"
     return XMLProblem(path, max(line or 1, 1), max(column or 1, 1), message, rule)
 
@@ -177,8 +178,8 @@ _DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([^\s%]+)")
 _XML_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)""")
 
 
-def _reference_position(data: bytes, line: int, column: int) -> tuple[int, int]:
-    """Where the document refers to its first entity, if libxml2's position is inside the DOCTYPE."""
+def _decoded(data: bytes) -> str:
+    """The text of ``data`` as the parser counts lines and columns (for messages only)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", "replace")
     else:
@@ -187,12 +188,42 @@ def _reference_position(data: bytes, line: int, column: int) -> tuple[int, int]:
             text = data.decode(declared[1].decode() if declared else "utf-8", "replace")
         except LookupError:
             text = data.decode("utf-8", "replace")
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    start = 0
+    for _ in range(max(line - 1, 0)):
+        found = text.find("\n", start)
+        if found == -1:
+            return len(text)
+        start = found + 1
+    return start + max(column - 1, 0)
+
+
+def _cut_off(data: bytes, line: int, column: int) -> str | None:
+    """A message for a file that ends in the middle of its markup (libxml2 words it as a syntax error)."""
+    text = _decoded(data)
+    tail = text.rstrip()
+    if _offset(text, line, column) < len(tail) - 1:
+        return None
+    opened, closed = tail.rfind("<"), tail.rfind(">")
+    if opened > closed:
+        name = re.match(r"<(/?[^\s/>]*)", tail[opened:])[1]
+        where = f"line {tail.count(chr(10), 0, opened) + 1}"
+        if not name.strip("/"):
+            return f"the file ends with '{tail[opened:]}' ({where}): is it cut off?"
+        return f"the file ends inside the tag <{name} ({where}): is it cut off?"
+    return None
+
+
+def _reference_position(data: bytes, line: int, column: int) -> tuple[int, int]:
+    """Where the document refers to its first entity, if libxml2's position is inside the DOCTYPE."""
+    text = _decoded(data)
     subset_end = text.find("]>")
     if subset_end == -1:
         return line, column
-    lines = text.split("\n")
-    offset = sum(len(row) + 1 for row in lines[:max(line - 1, 0)]) + column - 1
+    offset = _offset(text, line, column)
     if offset > subset_end:
         return line, column  # already in the document
     names = set(_DECLARED_ENTITY.findall(text[:subset_end]))
@@ -314,7 +345,8 @@ def _parse(data: bytes, path, huge: bool) -> etree._ElementTree:
     # A UTF-16 byte order mark decides the encoding.  Said to the parser, it
     # also reaches docinfo.encoding (else "UTF-8" when nothing is declared),
     # which the position finders use to decode the bytes.
-    encoding = "UTF-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    encoding = ("UTF-16LE" if data.startswith(codecs.BOM_UTF16_LE) else
+                "UTF-16BE" if data.startswith(codecs.BOM_UTF16_BE) else None)
     try:
         root = etree.fromstring(data, make_parser(huge=huge, encoding=encoding), base_url=_base_url(path))
     except etree.XMLSyntaxError as error:
@@ -331,7 +363,8 @@ def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool 
                 xinclude_root=None) -> etree._ElementTree:
     """Parse ``data`` (the bytes of a file, encoding detected as XML says).
 
-    ``huge`` and ``xinclude_root`` default to the run's :func:`policy`.  XInclude
+    ``huge`` and ``xinclude_root`` default to the run's :func:`policy`
+    (``xinclude_root=False``: no XInclude, whatever the policy).  XInclude
     needs a real ``path``: relative targets are found from it.
     """
     huge, roots = _resolve_options(huge, xinclude_root)

@@ -369,8 +369,13 @@ def scan(path, doc: int, collector: Collector) -> None:
         raise InputProblem(f"{path}: cannot read: {error.strerror or error}") from None
     reader = _Reader(collector, doc)
     if size <= TREE_LIMIT:
-        reader.read(parse_file(path).getroot(), whole=True)
+        root = parse_file(path).getroot()
+        _check_namespace(root, reader)
+        reader.read(root, whole=True)
         return
+    first = next(iterparse(path, events=("start",), xinclude_root=False), None)  # the root element's start
+    if first is not None:
+        _check_namespace(first[1], reader)
     for _, element in iterparse(path, events=("end",), tag=_STREAM_TAGS):
         parent = element.getparent()
         if parent is None:
@@ -380,6 +385,16 @@ def scan(path, doc: int, collector: Collector) -> None:
         if container in _CONTAINERS and not (container in _NESTABLE and _held(parent)):
             reader.read(element)
             parent.remove(element)
+
+
+def _check_namespace(root, reader: "_Reader") -> None:
+    """A root in a foreign namespace has nothing to index (TEI without a namespace is read as TEI): say so."""
+    namespace = etree.QName(root).namespace
+    if namespace not in (None, TEI_NS):
+        reader.collector.notices.append(Notice(
+            reader.document, root.sourceline or 1,
+            f'root element <{etree.QName(root).localname}> is in the namespace "{namespace}", not in the TEI '
+            f'namespace "{TEI_NS}": nothing in this file is indexed'))
 
 
 def _held(node) -> bool:
