@@ -134,3 +134,17 @@ def _too_wide(folder: Path) -> bool:
         return True
     home = os.path.expanduser("~")
     return home not in ("~", "") and real == Path(os.path.realpath(home))
+
+
+def refuse_overwriting(output: str | os.PathLike, files) -> None:
+    """Refuse (UsageProblem, exit 2) an output file that is one of the input ``files``.
+
+    Commands never write to their inputs; ``build`` has its own, wider check
+    (:func:`tei_edition.sitewriter.check_output_location`).
+    """
+    from tei_edition.errors import UsageProblem
+
+    target = os.path.realpath(output)
+    for file in files:
+        if os.path.realpath(file) == target:
+            raise UsageProblem(f"{output}: refusing to overwrite the input file {file}; choose another output file")

@@ -55,10 +55,13 @@ def command(paths, kind, format_, mentions, output, jobs, quiet):
 
     if format_ == "geojson" and kind not in ("places", "all"):
         raise click.UsageError(f"--format geojson maps places; use --kind places (not {kind})")
-    from tei_edition.inputs import collect
+    from tei_edition.inputs import collect, refuse_overwriting
     from tei_edition.progress import Progress, plural
 
-    progress = Progress(len(collect(paths)), "indexing", quiet=quiet)
+    files = collect(paths)
+    if output is not None:
+        refuse_overwriting(output, files)  # -o texts/registers.xml would replace the editor's register
+    progress = Progress(len(files), "indexing", quiet=quiet)
     try:
         registers = index(paths, kinds=kind, jobs=jobs, progress=progress)
     finally:
