@@ -72,6 +72,8 @@ def main(argv=None) -> int:
                         help="the denormalize-indices executable (default: %(default)s)")
     parser.add_argument("--tei-edition", default=str(Path(sys.executable).with_name("tei-edition")),
                         help="the tei-edition executable (default: beside this Python)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="pass --jobs N to tei-edition index (default: its own default, all cores)")
     parser.add_argument("--acdh-default-xpath", action="store_true",
                         help="run denormalize-indices with its own default mention XPath (rs only)")
     args = parser.parse_args(argv)
@@ -82,6 +84,8 @@ def main(argv=None) -> int:
         sys.exit(f"{args.denormalize}: not found; see the top of {Path(__file__).name} for installing it")
 
     ours_command = [args.tei_edition, "index", "editions", "indices", "--kind", "all", "-o", "registers.json"]
+    if args.jobs is not None:
+        ours_command += ["--jobs", str(args.jobs)]
     theirs_command = [args.denormalize, "-f", "./editions/*.xml", "-i", "./indices/list*.xml"]
     if not args.acdh_default_xpath:
         theirs_command += ["-m", MENTION_XPATH]
