@@ -383,7 +383,7 @@ def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAU
     names = [path.as_posix() for path in files]
     own = executor is None
     if own:
-        executor = workers.make_executor(jobs, len(files))
+        executor = workers.make_executor(jobs if jobs is not None or _worth_workers(files) else 1, len(files))
     try:
         numbers = workers.chunks(list(range(len(files))), workers.workers_of(executor))
         tasks = [(names, chunk, options) for chunk in numbers]
@@ -403,6 +403,28 @@ def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAU
             broken |= part_broken
     skipped = [XMLProblem(*fields) for fields in problems]
     return _assemble(collector, files, broken, skipped, kinds)
+
+
+# By default the scan uses workers only for this much input: the scan is under
+# half of an index run (resolving and sorting stay here) and a chunk's tables
+# cost about a third of its scan time to send back, so on two cores workers
+# lose below this (measured: 5,000 texts, 29 MB, were no faster; docs/performance.md).
+# An explicit --jobs N is obeyed.
+DEFAULT_PARALLEL_BYTES = 64 << 20
+
+
+def _worth_workers(files) -> bool:
+    import os
+
+    total = 0
+    for path in files:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+        if total >= DEFAULT_PARALLEL_BYTES:
+            return len(files) > 1
+    return False
 
 
 def _scan_chunk(task) -> tuple[Collector, list[tuple], set[int]]:
