@@ -18,6 +18,7 @@ space (TEI ``teidata.pointer``).  Each token is one of:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -123,6 +124,7 @@ def parse(value: str | None, prefixes: dict[str, PrefixDef] | None = None) -> li
     return [classify(token, prefixes) for token in tokens(value)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a corpus asks for the same few register files ~100 times per text
 def document_key(base_document: str, relative: str) -> str:
     """The normalised path of ``relative`` seen from ``base_document``.
 

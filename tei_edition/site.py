@@ -125,8 +125,8 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     title = title or _series_title(plan) or DEFAULT_TITLE
     params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
     pages: dict[str, str | bytes] = {}
-    _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache)  # 4. texts
-    _site_pages(plan, params, stylesheet, pages, searchable=searchable)  # 5. registers, chronology, map, search
+    _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts, and
+                  site_pages=_site_pages(plan, params, searchable=searchable))  # 5. registers, chronology, map, search
     data, downloads = _downloads(plan)                             # 6. data downloads
     pages["index.html"] = _home(plan, params, stylesheet, title, downloads)  # home, listing all of it
     result.pages = sorted(name for name in pages if name.endswith(".html"))
@@ -214,8 +214,11 @@ _RENDERING: tuple | None = None
 
 
 def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool,
-                  jobs=None, progress=None, cache=None) -> None:
-    """Render ``plan.texts`` into ``pages``, in input order; pages whose key the cache knows are reused."""
+                  jobs=None, progress=None, cache=None, site_pages=()) -> None:
+    """Render ``plan.texts`` into ``pages``, in input order; pages whose key the cache knows are reused.
+
+    ``site_pages`` (name, SitePages method, arguments) are rendered on the same workers: a register
+    page of a large corpus takes as long as hundreds of texts, so they go first."""
     global _RENDERING
     from tei_edition import workers
 
@@ -230,17 +233,26 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
     result.rendered, result.reused = len(wanted), len(reused)
     if progress is not None and hasattr(progress, "start"):
         progress.start(len(wanted))
-    if plan.texts:
+    if plan.texts or site_pages:
         from tei_edition.rendering import load_stylesheet
+        from tei_edition.site_pages import SitePages
 
         load_stylesheet(stylesheet)  # compiled once, before the workers fork
-    _RENDERING = (plan, params, stylesheet)
+    _RENDERING = (plan, params, stylesheet, SitePages(plan, params, stylesheet=stylesheet) if site_pages else None)
     try:
-        with workers.make_executor(jobs, len(wanted)) as executor:
+        # the size of the corpus, not of the change, says whether the site pages are worth workers
+        with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0)) as executor:
             chunks = workers.chunks(wanted, workers.workers_of(executor))
-            outcomes = workers.map_ordered(executor, _render_chunk, chunks, progress, [len(c) for c in chunks])
+            tasks = [("site", spec) for spec in site_pages] + [("texts", chunk) for chunk in chunks]
+            outcomes = workers.map_ordered(executor, _render_task, tasks, progress,
+                                           [0] * len(site_pages) + [len(c) for c in chunks])
     finally:
         _RENDERING = None
+    for name, html, links in outcomes[:len(site_pages)]:
+        pages[name] = html
+        for link, path in links.items():
+            plan.files.setdefault(link, path)
+    outcomes = outcomes[len(site_pages):]
     done = {number: outcome for chunk in outcomes for outcome in chunk for number in [outcome[0]]}
     for number, source in enumerate(plan.texts):
         if number in reused:
@@ -265,11 +277,28 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
             plan.files.setdefault(name, path)
 
 
+def _render_task(task):
+    kind, argument = task
+    return _render_chunk(argument) if kind == "texts" else _render_site_page(argument)
+
+
+def _render_site_page(spec):
+    """In a worker (or here): one site page, and the local files it links."""
+    plan, _params, _stylesheet, site = _RENDERING
+    name, method, arguments = spec
+    shared, plan.files = plan.files, {}
+    try:
+        html = getattr(site, method)(*arguments)
+        return name, html, plan.files
+    finally:
+        plan.files = shared
+
+
 def _render_chunk(numbers: list[int]):
     """In a worker (or here): the pages of ``plan.texts[n]`` for n in ``numbers``, and the files they link."""
     from tei_edition.rendering import render_document
 
-    plan, params, stylesheet = _RENDERING
+    plan, params, stylesheet, _site = _RENDERING
     rendered = []
     for number in numbers:
         source = plan.texts[number]
@@ -288,18 +317,16 @@ def _render_chunk(numbers: list[int]):
     return rendered
 
 
-def _site_pages(plan: Plan, params: dict, stylesheet, pages: dict, *, searchable: bool) -> None:
-    from tei_edition.site_pages import SitePages
-
-    site = SitePages(plan, params, stylesheet=stylesheet)
-    for kind in plan.kinds:
-        pages[REGISTER_PAGES[kind]] = site.register(kind)
+def _site_pages(plan: Plan, params: dict, *, searchable: bool) -> list[tuple[str, str, tuple]]:
+    """The register, chronology, map and search pages to render: (page, SitePages method, arguments)."""
+    specs = [(REGISTER_PAGES[kind], "register", (kind,)) for kind in plan.kinds]
     if params["chronology-page"]:
-        pages["chronology.html"] = site.chronology()
+        specs.append(("chronology.html", "chronology", ()))
     if params["map-page"]:
-        pages["map.html"] = site.map()
+        specs.append(("map.html", "map", ()))
     if searchable:
-        pages["search.html"] = site.search()
+        specs.append(("search.html", "search", ()))
+    return specs
 
 
 def _home(plan: Plan, params: dict, stylesheet, title: str, downloads) -> str:
