@@ -61,10 +61,11 @@ def text_hash(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
-def _folder_hash(digest, folder: Path, patterns=("*",)) -> None:
+def _folder_hash(digest, folder: Path, patterns=("*",), recursive: bool = True) -> None:
     if not folder.is_dir():
         return
-    found = sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+    walk = folder.rglob if recursive else folder.glob
+    found = sorted({p for pattern in patterns for p in walk(pattern) if p.is_file()})
     for path in found:
         if "__pycache__" in path.parts:
             continue
@@ -80,7 +81,7 @@ def settings_key(stylesheet, options: dict) -> str:
     if stylesheet is not None:
         user = Path(stylesheet).expanduser().absolute()
         digest.update(str(user).encode())
-        _folder_hash(digest, user.parent, ("*.xsl", "*.xslt"))  # its imports usually sit beside it
+        _folder_hash(digest, user.parent, ("*.xsl", "*.xslt"), recursive=False)  # its imports usually sit beside it
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

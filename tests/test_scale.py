@@ -87,6 +87,14 @@ def test_validate_gives_the_same_report_on_one_and_two_jobs(broken_corpus, cli_r
         "validate", broken_corpus, "-j", "1", "--format", "json")
 
 
+def test_validate_with_given_schemas_the_same_in_workers(broken_corpus, cli_run):
+    schemas = ROOT / "schemas"
+    options = ["--schema", schemas / "tei_edition.rng", "--schema", schemas / "tei_edition.sch"]
+    assert cli_run("validate", broken_corpus, "-j", "1", *options) == cli_run("validate", broken_corpus, "-j", "2", *options)
+    grammar = ["--schema-only", "--schema", schemas / "tei_edition.rng"]
+    assert cli_run("validate", broken_corpus, "-j", "1", *grammar) == cli_run("validate", broken_corpus, "-j", "2", *grammar)
+
+
 def test_validate_fixtures_the_same_in_workers():
     """Every validation fixture (namespaces, xml-model, xml:base, prefixDef ...) in one parallel run."""
     folder = FIXTURES / "validate"
