@@ -154,6 +154,12 @@ def make_parser(*, huge: bool | None = None, encoding: str | None = None) -> etr
 DEPTH_LIMIT = (256, 2048)
 TEXT_LIMIT = (10_000_000, 1_000_000_000)  # bytes in one text node, attribute value, comment ...
 NAME_LIMIT = (50_000, 10_000_000)
+# Not libxml2's: lxml lists an element's attributes in quadratic time (100,000
+# attributes on one element: 14 s per items() call), and every checker lists
+# them.  No TEI element needs a hundredth of this; not lifted by --huge.
+ATTRIBUTE_LIMIT = 10_000
+_CROWDED = etree.XPath(f"(//*[count(@*) > {ATTRIBUTE_LIMIT}])[1]")
+_CROWDED_HERE = etree.XPath(f"(descendant-or-self::*[count(@*) > {ATTRIBUTE_LIMIT}])[1]")
 
 
 def _problem_from_syntax_error(path, error: etree.XMLSyntaxError, external_entities=frozenset(),
@@ -356,7 +362,22 @@ def _parse(data: bytes, path, huge: bool) -> etree._ElementTree:
         raise _problem_from_syntax_error(path, error, _entity_names(data), huge, data) from None
     tree = root.getroottree()
     _check_external_entities(path, tree)
+    if data.count(b"=") > ATTRIBUTE_LIMIT:  # else no element can have that many (the check costs a walk)
+        _check_attribute_counts(path, root, data)
     return tree
+
+
+def _check_attribute_counts(path, root, data: bytes) -> None:
+    for element in _CROWDED(root):
+        line = element.sourceline or 1
+        lines = _decoded(data).split("\n")
+        qname = f"{element.prefix}:{etree.QName(element).localname}" if element.prefix else etree.QName(element).localname
+        from tei_edition.rng.positions import find_start_tag
+
+        column = find_start_tag(lines[line - 1], qname) if 0 < line <= len(lines) else None
+        raise XMLProblem(path, line, column or 1,
+                         f"<{qname}> has {len(element.attrib):,} attributes; tei-edition reads at most "
+                         f"{ATTRIBUTE_LIMIT:,} on one element", "too-many-attributes")
 
 
 def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool | None = None,
@@ -412,6 +433,14 @@ def iterparse(path: str | os.PathLike, *, events=("end",), tag=None, huge: bool 
         for event, element in context:
             if isinstance(element, etree._Entity):
                 raise XMLProblem(path, element.sourceline or 1, 1, f"entity {element.text} is never loaded", "external-entity")
+            if event == "end":
+                # every element comes by (no tag): one count each; else the chunk and all inside it
+                crowded = ((element,) if len(element.attrib) > ATTRIBUTE_LIMIT else ()) if tag is None \
+                    else _CROWDED_HERE(element)
+                for found in crowded:
+                    raise XMLProblem(path, found.sourceline or 1, 1,
+                                     f"<{etree.QName(found).localname}> has {len(found.attrib):,} attributes; "
+                                     f"tei-edition reads at most {ATTRIBUTE_LIMIT:,} on one element", "too-many-attributes")
             yield event, element
     except etree.XMLSyntaxError as error:
         raise _problem_from_syntax_error(path, error, huge=huge) from None

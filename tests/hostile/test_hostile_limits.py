@@ -1,0 +1,128 @@
+"""Issue 6: any single hostile file is handled, rejected or processed, in under 10 s and 500 MB.
+
+Each file goes through each command in a fresh interpreter (``python -c``
+calling ``tei_edition.cli.main``), which writes its own peak memory (VmHWM
+from /proc, at exit) to a file: getrusage's ru_maxrss would be no use here,
+since on Linux it survives fork and exec and a child would report the test
+process's peak.  ``build`` runs with ``--force`` (render whatever can be
+rendered) and ``--jobs 1`` (no worker escapes the measurement; Pagefind, a
+separate program, is timed but not weighed).
+
+Measured on a 2-core machine (docs/security.md has the table).  Three big
+but well-formed texts are over the limits in ``build`` (rendering, not
+reading): they are marked xfail with their numbers until the rendering is
+made leaner.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hostile_kit import build_available, tei
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="peak memory is read from /proc (Linux)")
+
+SECONDS = 10
+MEGABYTES = 500
+
+WRAPPER = r"""
+import atexit, sys
+
+def peak():
+    with open("/proc/self/status") as status:
+        value = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(sys.argv[1], "w") as out:
+        out.write(value)
+
+atexit.register(peak)
+from tei_edition.cli import main
+main(sys.argv[2:])
+"""
+
+
+def billion_laughs() -> str:
+    levels = "".join(f"<!ENTITY l{i} '{('&l%d;' % (i - 1)) * 10}'>" for i in range(1, 10))
+    return tei("<p>&l9;</p>", doctype=f"<!DOCTYPE TEI [<!ENTITY l0 'lol'>{levels}]>\n")
+
+
+def nested(depth: int) -> str:
+    return tei("<p>" + "<hi>" * depth + "x" + "</hi>" * depth + "</p>")
+
+
+HOSTILE = {
+    "billion-laughs": billion_laughs,
+    "quadratic-blowup": lambda: tei("<p>" + "&a;" * 1000 + "</p>",
+                                    doctype=f"<!DOCTYPE TEI [<!ENTITY a '{'a' * 100_000}'>]>\n"),
+    "nested-10000": lambda: nested(10_000),
+    "nested-1000000": lambda: nested(1_000_000),
+    "text-10MB": lambda: tei("<p>" + "x" * 9_999_000 + "</p>"),
+    "text-20MB": lambda: tei("<p>" + "x" * 20_000_000 + "</p>"),
+    "attribute-9MB": lambda: tei(f'<p n="{"x" * 9_000_000}">x</p>'),
+    "100000-attributes": lambda: tei("<p " + " ".join(f"a{i}='1'" for i in range(100_000)) + ">x</p>"),
+    "200000-namespaces": lambda: tei("<p " + " ".join(f'xmlns:p{i}="urn:x{i}"' for i in range(200_000)) + ">x</p>"),
+    "name-50000": lambda: tei("<p><" + "a" * 50_000 + "/></p>"),
+    "50000-element-names": lambda: tei("<p>" + "".join(f"<n{i}/>" for i in range(50_000)) + "</p>"),
+    "20000-errors-on-one-line": lambda: tei("<p>" + "<bogus/>" * 20_000 + "</p>").replace("\n", ""),
+    "20000-dangling-pointers": lambda: tei("<p>" + "".join(f'<persName ref="#nowhere{i}">x</persName>'
+                                                          for i in range(20_000)) + "</p>"),
+    "30000-ids-and-pointers": lambda: tei("".join(f'<p xml:id="p{i}"><ref target="#p{(i * 7) % 30000}">x</ref></p>'
+                                                  for i in range(30_000))),
+    "100000-entity-declarations": lambda: tei("<p>&e99999;</p>", doctype="<!DOCTYPE TEI [" + "".join(
+        f"<!ENTITY e{i} 'v{i}'>" for i in range(100_000)) + "]>\n"),
+    "million-line-breaks": lambda: tei("<p>" + "<lb/>" * 1_000_000 + "</p>"),
+    "100000-dates": lambda: tei("<p>" + "".join(f'<date when="1950-06-{(i % 28) + 1:02}">d</date>'
+                                                for i in range(100_000)) + "</p>"),
+    "100000-notes": lambda: tei("<p>" + '<note place="foot">n</note>' * 100_000 + "</p>"),
+}
+# (file, command) -> measured on the 2-core reference machine, over the limits
+OVER = {
+    ("million-line-breaks", "build"): "11.1 s and 931 MB (5 MB, 1,000,000 <lb/>): rendering",
+    ("100000-dates", "build"): "12.0 s and 737 MB (3 MB, 100,000 <date>): rendering",
+    ("100000-notes", "build"): "9.3 s and 883 MB (2.7 MB, 100,000 <note>): rendering",
+}
+CASES = [
+    pytest.param(name, command, marks=[pytest.mark.xfail(reason=f"over the limits: {OVER[name, command]}")]
+                 if (name, command) in OVER else [], id=f"{name}-{command}")
+    for name in HOSTILE for command in ("validate", "index", "build")
+]
+
+
+def measure(folder: Path, *args) -> tuple[int, float, int, str]:
+    """(exit status, seconds, peak MB, output) of ``tei-edition ARGS`` in ``folder``."""
+    peak = folder / "peak.txt"
+    started = time.monotonic()
+    completed = subprocess.run([sys.executable, "-c", WRAPPER, str(peak), *args], cwd=folder, capture_output=True,
+                               text=True, timeout=120)
+    elapsed = time.monotonic() - started
+    return completed.returncode, elapsed, int(peak.read_text()) // 1024, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize("name,command", CASES)
+def test_a_hostile_file_is_handled_in_bounded_time_and_memory(tmp_path, name, command):
+    if command == "build" and not build_available():
+        pytest.skip("`tei-edition build` is not registered yet")
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / f"{name}.xml").write_text(HOSTILE[name](), encoding="utf-8")
+    extra = ["--force", "--jobs", "1", "-q"] if command == "build" else []
+    code, seconds, megabytes, output = measure(tmp_path, command, *extra)
+    assert code in (0, 1), output[-2000:]
+    assert "Traceback" not in output
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+    assert megabytes < MEGABYTES, f"{megabytes} MB"
+
+
+def test_huge_mode_on_the_deepest_document_it_reads(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "deep.xml").write_text(nested(2040), encoding="utf-8")
+    for command in ("validate", "index", "build"):
+        if command == "build" and not build_available():
+            continue
+        extra = ["--force", "--jobs", "1", "-q"] if command == "build" else []
+        code, seconds, megabytes, output = measure(tmp_path, command, "--huge", *extra)
+        assert code in (0, 1) and "Traceback" not in output, output
+        assert seconds < SECONDS and megabytes < MEGABYTES, (command, seconds, megabytes)
+    assert "pages are rendered for up to 400 levels" in output  # the page is refused, not crashed
