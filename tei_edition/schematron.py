@@ -97,7 +97,7 @@ class Schematron:
             return []
         try:
             svrl = self._xslt(tree)
-        except etree.XSLTApplyError as error:
+        except (etree.XSLTApplyError, etree.XMLSyntaxError) as error:  # e.g. document(): no file, no network
             message = f"the Schematron of {self.name} could not run on this file: {error}"
             return [Diagnostic(1, 1, Severity.WARNING, message, "schematron")]
         return list(_findings(svrl, tree, where))
@@ -144,6 +144,9 @@ def _position(tree, location: str, where) -> tuple[int, int]:
 # ---------------------------------------------------------------- loading
 
 _CACHE: dict[tuple, Schematron] = {}
+# A schema comes with the texts (<?xml-model?>): its XPath may call document(),
+# which must read no file and reach no network (docs/security.md).
+_NO_ACCESS = etree.XSLTAccessControl.DENY_ALL
 
 
 def load(path, *, phase: str | None = None, tree=None) -> Schematron:
@@ -208,10 +211,10 @@ def from_tree(tree, name: str, *, phase: str | None = None, select_directly: boo
         direct = None
         if select_directly:
             try:
-                direct = etree.XSLT(_select_directly(copy.deepcopy(validator)))
+                direct = etree.XSLT(_select_directly(copy.deepcopy(validator)), access_control=_NO_ACCESS)
             except etree.XSLTParseError:
                 direct = None  # the skeleton's own walk still works
-        result._xslt = direct or etree.XSLT(validator)
+        result._xslt = direct or etree.XSLT(validator, access_control=_NO_ACCESS)
     except (etree.XSLTApplyError, etree.XSLTParseError) as error:
         raise InputProblem(f"{name}: its Schematron cannot be compiled: {_first_line(error)}") from None
     return result

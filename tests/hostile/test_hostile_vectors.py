@@ -34,7 +34,7 @@ def everything_under(tmp_path, *outputs: str) -> None:
     """No secret in the outputs, nor in any file under tmp except the secret itself."""
     assert_no_secret(*outputs)
     for path in tmp_path.rglob("*"):
-        if path.is_file() and path.name != "secret.txt":
+        if path.is_file() and path.name not in ("secret.txt", "secret.xml"):
             assert SECRET.encode() not in path.read_bytes(), path
 
 
@@ -281,3 +281,37 @@ def test_deep_nesting_is_an_error_with_its_position(cli_run, tmp_path):
     code, stdout, stderr = cli_run("validate", "--huge", cwd=root)
     assert code == 1
     assert "elements are nested more than 2,048 levels deep, more than tei-edition reads even with --huge" in stdout
+
+
+# -- schemas that come with the texts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["file", "network"])
+def test_a_schematron_from_the_texts_reads_no_file_and_no_network(cli_run, tmp_path, target):
+    """<?xml-model?> may name a Schematron shipped with the texts; its XPath may call document()."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    (tmp_path / "secret.xml").write_text(f"<config><password>{SECRET}</password></config>")
+    url = (tmp_path / "secret.xml").as_uri() if target == "file" else f"http://127.0.0.1:{port}/probe.xml"
+    schema = ('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">'
+              '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><pattern><rule context="tei:TEI">'
+              f"<report test=\"true()\">leak: <value-of select=\"document('{url}')//password\"/></report>"
+              "</rule></pattern></schema>")
+    model = '<?xml-model href="evil.sch" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
+    root = project(tmp_path, {"texts/evil.sch": schema, "texts/a.xml": tei().replace("?>\n", "?>\n" + model, 1)})
+    try:
+        code, stdout, stderr = cli_run("validate", cwd=root)
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody called
+    finally:
+        listener.close()
+    assert code == 0, stdout + stderr
+    assert stdout.splitlines() == [
+        f"texts/a.xml:1:1: warning: the Schematron of evil.sch could not run on this file: xsltLoadDocument: "
+        f"read rights for {url} denied [schematron]", "1 file, 0 errors, 1 warning"]
+    everything_under(tmp_path, stdout, stderr)
