@@ -271,13 +271,44 @@ def test_an_unreadable_file(cli_run, tmp_path):
     root = project(tmp_path, {"texts/a.xml": GOOD, "texts/locked.xml": GOOD}, secret=False)
     (root / "texts" / "locked.xml").chmod(0)
     try:
-        code, stdout, stderr = cli_run("validate", cwd=root)
-        assert code == 1
-        assert "texts/locked.xml:1:1: error: cannot read: Permission denied [io]" in stdout.splitlines()
-        code, stdout, stderr = cli_run("index", cwd=root)
-        assert code == 2 and "texts/locked.xml: cannot read: Permission denied" in stderr
+        assert_unreadable_is_reported(cli_run, root)
     finally:
         (root / "texts" / "locked.xml").chmod(0o644)
+
+
+def assert_unreadable_is_reported(cli_run, root):
+    code, stdout, stderr = cli_run("validate", cwd=root)
+    assert code == 2  # the other file's verdict is given, then exit 2: an input could not be read
+    assert stdout.splitlines() == ["texts/locked.xml:1:1: error: cannot read: Permission denied [io]",
+                                   "2 files, 1 error, 0 warnings"]
+    code, stdout, stderr = cli_run("index", cwd=root)
+    assert (code, stderr) == (2, "tei-edition: error: texts/locked.xml: cannot read: Permission denied\n")
+
+
+def test_an_unreadable_file_simulated(cli_run, tmp_path, monkeypatch):
+    """The same as root can see it: reading the file fails as chmod 000 would make it fail."""
+    import builtins
+    import pathlib
+
+    root = project(tmp_path, {"texts/a.xml": GOOD, "texts/locked.xml": GOOD}, secret=False)
+    real_read, real_open = pathlib.Path.read_bytes, builtins.open
+
+    def denied(path) -> bool:
+        return isinstance(path, (str, os.PathLike)) and os.fspath(path).endswith("locked.xml")
+
+    def read_bytes(self):
+        if denied(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    def open_(file, *args, **kwargs):
+        if denied(file):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(builtins, "open", open_)
+    assert_unreadable_is_reported(cli_run, root)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="running as root: chmod 000 does not stop root from reading")
