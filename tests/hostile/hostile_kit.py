@@ -11,8 +11,6 @@ import gzip
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -71,12 +69,6 @@ def build_available() -> bool:
 
 
 needs_build = pytest.mark.skipif(not build_available(), reason="`tei-edition build` is not registered in tei_edition/cli.py yet")
-
-
-def run_subprocess(*args, cwd: Path, timeout: float = 60, env=None) -> subprocess.CompletedProcess:
-    """``tei-edition ARGS`` in a fresh interpreter (``python -m tei_edition``), as text."""
-    return subprocess.run([sys.executable, "-m", "tei_edition", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env=env)
 
 
 # -- what may never be seen -------------------------------------------------------
