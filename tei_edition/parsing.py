@@ -665,7 +665,7 @@ class _Includer:
             codecs.lookup(encoding)
         except LookupError:
             raise _IncludeError(include, f"{shown}: unknown encoding {encoding!r}") from None
-        data = _read_included(include, target, shown)
+        data = self._read(include, target, shown)
         self._account(include, 1, len(data))
         if len(data) > TEXT_LIMIT[self.huge]:
             raise _IncludeError(include, f"{shown}: the file is longer than {TEXT_LIMIT[self.huge]:,} bytes, "
@@ -689,7 +689,7 @@ class _Includer:
         found = self.resources.get(target)
         if found is not None:
             return found
-        data = _read_included(include, target, shown)
+        data = self._read(include, target, shown)
         try:
             tree = _parse(data, target, self.huge)
         except XMLProblem as problem:
@@ -715,17 +715,30 @@ class _Includer:
         self.resources[target] = resource
         return resource
 
+    def _read(self, include, target: Path, shown: str) -> bytes:
+        """The file's bytes, unless it alone is more than the included bytes may still grow by."""
+        limit = INCLUDE_BYTES_LIMIT[self.huge]
+        try:
+            size = target.stat().st_size
+        except OSError:
+            size = 0  # reading says why
+        if self.bytes + size > limit:
+            raise self._too_much(include)
+        return _read_included(include, target, shown)
+
+    def _too_much(self, include) -> _IncludeError:
+        return _IncludeError(include, f"the included files add up to more than {INCLUDE_BYTES_LIMIT[self.huge]:,} bytes "
+                                      "(an include bomb?); the document is refused"
+                                      + ("" if self.huge else " (--huge allows more)"))
+
     def _account(self, include, count: int, size: int) -> None:
         self.count += count
         if self.count > INCLUDE_COUNT_LIMIT:
             raise _IncludeError(include, f"more than {INCLUDE_COUNT_LIMIT:,} inclusions in one document "
                                          "(an include bomb?); the document is refused")
         self.bytes += size
-        limit = INCLUDE_BYTES_LIMIT[self.huge]
-        if self.bytes > limit:
-            raise _IncludeError(include, f"the included files add up to more than {limit:,} bytes "
-                                         "(an include bomb?); the document is refused"
-                                         + ("" if self.huge else " (--huge allows more)"))
+        if self.bytes > INCLUDE_BYTES_LIMIT[self.huge]:
+            raise self._too_much(include)
 
 
 def _read_included(include, target: Path, shown: str) -> bytes:

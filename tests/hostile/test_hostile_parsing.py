@@ -423,3 +423,13 @@ def test_streaming_refuses_too_many_attributes_too(tmp_path):
         list(iterparse(path, tag="b"))
     with pytest.raises(XMLProblem, match="has 10,001 attributes"):
         list(iterparse(path))
+
+
+def test_a_big_included_file_is_refused_before_it_is_read(proj, monkeypatch):
+    monkeypatch.setattr(parsing, "INCLUDE_BYTES_LIMIT", (1000, 10_000))
+    write(proj / "shared" / "big.txt", "x" * 5000)
+    text = write(proj / "texts" / "a.xml", doc('<p><xi:include href="../shared/big.txt" parse="text"/></p>'))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read") if self.name == "big.txt"
+                        else Path.open(self, "rb").read())
+    assert problem(proj, text).endswith("error: the included files add up to more than 1,000 bytes (an include bomb?); "
+                                        "the document is refused (--huge allows more)")
