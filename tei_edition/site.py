@@ -101,6 +101,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     inputs changed are rendered again.  ``clean`` builds everything anew.
     """
     from tei_edition.registers import index
+    from tei_edition.site_pages import refused_authority_links
     from tei_edition.sitewriter import check_output_location
 
     named = [Path(p) for p in paths] or [inputs.DEFAULT_TEXTS]
@@ -115,6 +116,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     if not force and not result.report.ok():
         return result
     registers = index(paths, jobs=jobs, executor=executor)         # 3. registers
+    result.render.extend(refused_authority_links(e for kind in registers.entries.values() for e in kind))
     sources, roots, common = _sources(named, files, registers.documents)
     plan = Plan(sources, registers, roots=roots, common=common)   #    texts or registers, names, anchors, links
     plan.prepare_texts()

@@ -27,7 +27,8 @@ from lxml import etree
 from tei_edition import dates as w3c
 from tei_edition import mapping, search
 from tei_edition.registers import Entry
-from tei_edition.rendering import render_tree, safe_url, serialise
+from tei_edition.diagnostics import FileReport
+from tei_edition.rendering import render_tree, safe_url, serialise, url_scheme
 from tei_edition.site_plan import REGISTER_PAGES, TEI, XML_ID, XML_LANG, Plan, plain_text
 
 SITE_NS = "urn:tei-edition:site"
@@ -340,6 +341,27 @@ def authorities(entry: Entry) -> list[tuple[str, str, str | None]]:
         elif value:
             found.append((kind, value, None))
     return found
+
+
+def refused_authority_links(entries) -> list[FileReport]:
+    """A warning for every ``idno`` that looks like a URL but may not become a link.
+
+    :func:`authorities` already shows such a value as inert text; the editor
+    still has to hear where it is, as for any refused URL in a text.
+    """
+    reports: dict[str, FileReport] = {}
+    for entry in entries:
+        for idno in entry.idnos:
+            value = " ".join(idno.value.split())
+            scheme = url_scheme(value)
+            if scheme is None or safe_url(value) is not None:
+                continue
+            report = reports.setdefault(entry.document, FileReport(entry.document))
+            report.add(entry.line, 0, "warning",
+                       f"<idno> of <{entry.element or 'entry'} xml:id=\"{entry.id}\"> uses the URL scheme '{scheme}:' "
+                       f"and is shown as text, not as a link (only http, https, mailto and relative links are made): "
+                       f"{value[:80]!r}", "unsafe-url")
+    return [reports[path] for path in sorted(reports)]
 
 
 def natural_key(text: str | None) -> tuple:
