@@ -95,7 +95,9 @@ VECTORS = {
              back='<standOff><listPerson><person xml:id="p1"><persName>P</persName><idno type="URI">javascript:alert(10)</idno>'
                   "</person></listPerson></standOff>"),
         "persons.html", "//p[contains(@class, 'te-entry-authorities')]",
-        '<p class="te-entry-authorities"><span class="te-label">Authority files: </span>URI javascript:alert(10)</p>'),
+        '<p class="te-entry-authorities"><span class="te-label">Authority files: </span>URI javascript:alert(10)</p>',
+        [(6, "warning: <idno> of <person xml:id=\"p1\"> uses the URL scheme 'javascript:' and is shown as text, not as a "
+             "link (only http, https, mailto and relative links are made): 'javascript:alert(10)' [unsafe-url]")]),
     "attribute-injection-in-xml-lang": Vector(
         dict(root_attributes=' xml:lang="en&quot; onload=&quot;alert(1)"'),
         "", "/html/@lang", "en",
