@@ -15,7 +15,7 @@ from importlib import import_module
 import click
 
 from tei_edition import __version__
-from tei_edition.errors import ExitCode, TeiEditionError
+from tei_edition.errors import ExitCode, TeiEditionError, XMLProblem
 
 # command name -> "module:attribute" of a click.Command.  A command is listed
 # here only once it works.
@@ -63,6 +63,9 @@ def main(argv=None):
     except click.ClickException as error:
         error.show()
         sys.exit(ExitCode.USAGE)
+    except XMLProblem as error:  # already "path:line:col: error: message"
+        click.echo(str(error), err=True)
+        sys.exit(error.exit_code)
     except TeiEditionError as error:
         click.echo(f"tei-edition: error: {error}", err=True)
         sys.exit(error.exit_code)

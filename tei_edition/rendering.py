@@ -759,13 +759,22 @@ def _lookup_function(register_links: RegisterLinks) -> Callable[[str], RegisterL
 # only in huge-tree mode) get an error instead of a stylesheet failure.
 MAX_DEPTH = 400
 
+# Rendering holds the document, its annotated copy, the result tree and the
+# page text at once: about 1 KB per element for plain <lb/>s and 7-9 KB for
+# dates and notes (measured).  Past this many elements a single page could
+# pass the 500 MB a hostile file may cost, so it is refused unless huge-tree
+# mode (--huge) was asked for.  The largest Mächtekongresse document has
+# about 2,000 elements.
+MAX_ELEMENTS = 50_000
 
-def _check_depth(root, path: str) -> None:
-    depth = deepest = 0
+
+def _check_size(root, path: str) -> None:
+    depth = deepest = elements = 0
     where = root
     for event, element in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
             depth += 1
+            elements += 1
             if depth > deepest:
                 deepest, where = depth, element
         else:
@@ -778,6 +787,15 @@ def _check_depth(root, path: str) -> None:
             f"elements are nested {deepest} levels deep here; pages are rendered for up to {MAX_DEPTH} levels",
             rule="too-deep",
         )
+    if elements > MAX_ELEMENTS and not parsing.current_policy().huge:
+        raise XMLProblem(
+            path,
+            root.sourceline or 1,
+            1,
+            f"the text has {elements:,} elements; a page is rendered for up to {MAX_ELEMENTS:,} "
+            f"(rendering needs up to 9 KB of memory for each): split the text, or build with --huge",
+            rule="too-large",
+        )
 
 
 def prepare(tree, *, register_links: RegisterLinks = None, report=None) -> etree._ElementTree:
@@ -788,7 +806,7 @@ def prepare(tree, *, register_links: RegisterLinks = None, report=None) -> etree
     """
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     path = (root.getroottree().docinfo.URL or "<document>")
-    _check_depth(root, path)
+    _check_size(root, path)
     copied = copy.deepcopy(root)
     _Preparer(copied, register_links, report, path).run()
     return etree.ElementTree(copied)

@@ -266,8 +266,8 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
         else:
             _number, page, report, problem, links = done[number]
         if problem is not None:
-            if not force:
-                raise XMLProblem(*problem)
+            if not force:  # the path as the user named it, not the parser's absolute URL
+                raise XMLProblem(str(source.path), *problem[1:])
             report.add(problem[1], problem[2], "error", f"{problem[3]}; the text has no page", problem[4])
         else:
             pages[source.page] = page
