@@ -86,8 +86,29 @@ def settings_key(stylesheet, options: dict) -> str:
     return digest.hexdigest()
 
 
+_XINCLUDE_NS = b"http://www.w3.org/2001/XInclude"
+# An input that includes other files: its own hash says nothing about them.
+INCLUDES = "+xinclude"
+
+
+def _input_hash(path) -> str:
+    """The file's SHA-256, marked with INCLUDES when it uses XInclude (read in chunks)."""
+    digest = hashlib.sha256()
+    includes = False
+    tail = b""
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                includes = includes or _XINCLUDE_NS in tail + chunk
+                tail = chunk[-len(_XINCLUDE_NS):]
+    except OSError:
+        return "-"
+    return digest.hexdigest() + (INCLUDES if includes else "")
+
+
 def input_hashes(files) -> dict[str, str]:
-    return {Path(path).as_posix(): file_hash(path) or "-" for path in files}
+    return {Path(path).as_posix(): _input_hash(path) for path in files}
 
 
 def load(out) -> dict | None:
@@ -124,6 +145,8 @@ def site_intact(out, manifest: dict) -> bool:
 def unchanged(manifest: dict | None, settings: str, inputs: dict[str, str]) -> bool:
     if manifest is None or manifest["settings"] != settings or manifest["inputs"] != inputs:
         return False
+    if any(digest.endswith(INCLUDES) for digest in inputs.values()):
+        return False  # an included file may have changed: go on, pages are still reused by their content keys
     return all(file_hash(path) == digest for path, digest in manifest["linked"].items())
 
 

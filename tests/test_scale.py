@@ -225,3 +225,20 @@ def test_a_damaged_or_foreign_cache_is_not_trusted(corpus, tmp_path, no_search, 
     assert not again.cached
     assert again.rendered >= (1 if damage.startswith("page") else 6)
     assert _tree(site) == expected
+
+
+def test_editing_only_an_included_file_rebuilds_the_page(corpus, tmp_path, no_search, cli_run):
+    # The inputs' own hashes say nothing about the files they XInclude: a
+    # text that includes is never taken as unchanged.
+    text = corpus / "texts" / "t00001.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", '<body><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="shared.inc"/>', 1), encoding="utf-8")
+    shared = corpus / "texts" / "shared.inc"
+    shared.write_text('<p xmlns="http://www.tei-c.org/ns/1.0">First wording</p>', encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "--force", "-q", cwd=tmp_path)[0] == 0
+    assert "First wording" in (site / "texts-t00001.html").read_text(encoding="utf-8")
+    shared.write_text('<p xmlns="http://www.tei-c.org/ns/1.0">Second wording</p>', encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "--force", "-q", cwd=tmp_path)[0] == 0
+    page = (site / "texts-t00001.html").read_text(encoding="utf-8")
+    assert "Second wording" in page and "First wording" not in page
