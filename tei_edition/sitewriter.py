@@ -36,6 +36,7 @@ adds a timestamp.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
@@ -350,7 +351,8 @@ class SiteWriter:
             os.chmod(self.root / MARKER, FILE_MODE)
             if os.path.isdir(self.target) and is_our_site(self.target):
                 _carry_over(self.target, self.root, _listed_files(self.target), self.shown)
-            self._swap()
+            with _no_interrupts():  # Ctrl-C during the swap would leave the bookkeeping behind the folders
+                self._swap()
         except OSError as error:
             self.discard()
             raise InputProblem(f"{self.shown}: cannot put the new site in place: {error.strerror or error}") from None
@@ -393,6 +395,23 @@ class SiteWriter:
         if self._lock is not None:
             self._lock.close()  # closing drops the flock
             self._lock = None
+
+
+@contextlib.contextmanager
+def _no_interrupts():
+    """Hold SIGINT and SIGTERM back (main thread only) until the block ends; they arrive after it."""
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _make_folders(root: Path, folder: Path) -> None:

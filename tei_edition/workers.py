@@ -53,7 +53,7 @@ class InProcess(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # noqa: BLE001 - delivered through the future, as a pool would
+        except Exception as error:  # delivered through the future, as a pool would; Ctrl-C is not caught
             future.set_exception(error)
         return future
 
@@ -68,7 +68,32 @@ def make_executor(jobs: int | None = None, items: int | None = None) -> Executor
     if jobs <= 1:
         return InProcess()
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it dies.
+
+    A build killed with SIGKILL cannot stop its workers itself; orphaned
+    workers would go on rendering, and hold the terminal's or a caller's
+    pipes open, long after the command is gone.  Elsewhere this is a no-op.
+    """
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    # The parent handles Ctrl-C for the run; a worker must not die of the
+    # same SIGINT (sent to the whole foreground group) with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def workers_of(executor: Executor) -> int:
