@@ -163,12 +163,17 @@ class MentionTable:
         )
 
 
-class MentionList(Sequence):
-    """The mentions of one entry, in document order, made on demand."""
+class _Rows(Sequence):
+    """Some rows of a column table, each made into an object on demand.
+
+    ``_make`` names the table's method that makes one row's object; the
+    memory stays in the table's columns, not in one object per row.
+    """
 
     __slots__ = ("_table", "_rows")
+    _make = ""
 
-    def __init__(self, table: MentionTable, rows: array):
+    def __init__(self, table, rows: array):
         self._table = table
         self._rows = rows
 
@@ -176,14 +181,22 @@ class MentionList(Sequence):
         return len(self._rows)
 
     def __getitem__(self, item):
+        make = getattr(self._table, self._make)
         if isinstance(item, slice):
-            return [self._table.mention(row) for row in self._rows[item]]
-        return self._table.mention(self._rows[item])
+            return [make(row) for row in self._rows[item]]
+        return make(self._rows[item])
 
-    def __iter__(self) -> Iterator[Mention]:
-        mention = self._table.mention
+    def __iter__(self):
+        make = getattr(self._table, self._make)
         for row in self._rows:
-            yield mention(row)
+            yield make(row)
+
+
+class MentionList(_Rows):
+    """The mentions of one entry, in document order, made on demand."""
+
+    __slots__ = ()
+    _make = "mention"
 
     @property
     def table(self) -> MentionTable:
@@ -276,27 +289,11 @@ class DateTable:
         return array("I", rows)
 
 
-class DateList(Sequence):
+class DateList(_Rows):
     """Dates in chronological order, made on demand."""
 
-    __slots__ = ("_table", "_rows")
-
-    def __init__(self, table: DateTable, rows: array):
-        self._table = table
-        self._rows = rows
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, item):
-        if isinstance(item, slice):
-            return [self._table.date(row) for row in self._rows[item]]
-        return self._table.date(self._rows[item])
-
-    def __iter__(self) -> Iterator[DateMention]:
-        date = self._table.date
-        for row in self._rows:
-            yield date(row)
+    __slots__ = ()
+    _make = "date"
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
