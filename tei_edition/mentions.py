@@ -13,7 +13,6 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Iterator
 
 # Where in a document a mention sits.  "register" is anything inside a register
 # entry (a person's note naming another person, a birth date); "standOff" is
