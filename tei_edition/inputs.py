@@ -72,10 +72,12 @@ def collect(paths=(), *, default: Path = DEFAULT_TEXTS) -> list[Path]:
     that holds no XML file: both are mistakes an editor wants to hear about.
     """
     roots = [Path(p) for p in paths] or [default]
-    allowed = input_root(paths, default=default)
+    allowed = None  # only a folder walk needs it
     found: dict[Path, None] = {}
     for root in roots:
         if root.is_dir():
+            if allowed is None:
+                allowed = input_root(paths, default=default)
             files = list(_walk(root, allowed))
             if not files:
                 raise InputProblem(f"{root}: no .xml files in this folder")
@@ -116,6 +118,7 @@ def input_root(paths=(), *, default: Path = DEFAULT_TEXTS) -> tuple[Path, ...]:
             folders.append(absolute.parent)
     if not folders:
         return ()
+    folders = list(dict.fromkeys(folders))  # a thousand files in one folder are one folder
     cwd = Path(os.path.abspath(os.getcwd()))
     if all(folder == cwd or cwd in folder.parents for folder in folders):
         candidate = cwd

@@ -311,8 +311,8 @@ class RelaxNG:
         The files' union vocabulary is remembered on disk by their content
         hashes: when it is known, the grammar is compiled once, before the
         workers fork.  Each worker parses, validates and words the errors of
-        its share.  By default only idle cores get a worker (a busy machine
-        gains nothing from more processes, and each costs some warming up).
+        its share.  By default every usable core gets a worker, if it gets at
+        least 8 files (a fork and its warming up cost about as much).
         """
         paths = [str(p) for p in paths]
         results: dict[str, list[Diagnostic]] = {}
@@ -580,16 +580,12 @@ def _content_key(contents) -> str:
 def _jobs(jobs: int | None, paths: list) -> int:
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
-    if jobs is None:
+    if jobs is None:  # every usable core, as --jobs says, but a worker only for 8 files or more
         try:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:
             cores = os.cpu_count() or 1
-        try:
-            idle = cores - int(os.getloadavg()[0] + 0.5)
-        except (AttributeError, OSError):
-            idle = cores
-        jobs = min(max(1, idle), max(1, len(paths) // 8))  # a worker costs a fork and some warming up
+        jobs = min(cores, max(1, len(paths) // 8))  # a worker costs a fork and some warming up
     return max(1, min(jobs, len(paths)))
 
 
