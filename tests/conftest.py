@@ -6,10 +6,20 @@ are not on every machine; tests that need them skip with a one-line reason.
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The RELAX NG cache of a test run is its own (each test makes schemas of its
+# own, and a user's ~/.cache is no place for them); tests of the cache itself
+# point it elsewhere.
+if "TEI_EDITION_CACHE" not in os.environ:
+    os.environ["TEI_EDITION_CACHE"] = tempfile.mkdtemp(prefix="tei-edition-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["TEI_EDITION_CACHE"], ignore_errors=True)
 
 try:  # hypothesis keeps an example database and a cache: never in the source tree
     import tempfile as _tempfile

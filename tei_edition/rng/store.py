@@ -8,6 +8,12 @@ modification time as well.  The cache lives in ``$TEI_EDITION_CACHE`` or
 ``TEI_EDITION_CACHE=off`` turns it off.  When the folder cannot be written the
 cache is silently skipped: it only ever saves time.  Entries are written to a
 temporary file and renamed, so concurrent runs never read half an entry.
+
+The cache is bounded: the folders of other formats and code versions are
+removed when this version first writes, and about one write in
+:data:`TRIM_EVERY` measures the folder; past :data:`MAX_BYTES` the entries
+least recently used (a read touches the entry) are removed down to
+:data:`TRIM_TO_BYTES`.
 """
 
 from __future__ import annotations
@@ -15,6 +21,10 @@ from __future__ import annotations
 import marshal
 import os
 from pathlib import Path
+
+MAX_BYTES = 256 * 1024 * 1024
+TRIM_TO_BYTES = 192 * 1024 * 1024
+TRIM_EVERY = 64
 
 
 def _code_fingerprint() -> str:
@@ -63,18 +73,22 @@ class Store:
             return None
         try:
             with open(path, "rb") as handle:
-                return marshal.load(handle)
+                value = marshal.load(handle)
         except (OSError, EOFError, ValueError, TypeError):
             return None
+        _touch(path)
+        return value
 
     def get_bytes(self, kind: str, key: str) -> bytes | None:
         path = self._path(kind, key)
         if path is None:
             return None
         try:
-            return path.read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        _touch(path)
+        return data
 
     def put(self, kind: str, key: str, value) -> None:
         self.put_bytes(kind, key, marshal.dumps(value))
@@ -84,6 +98,9 @@ class Store:
         if path is None:
             return
         try:
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                _remove_other_versions(self.folder)
             path.parent.mkdir(parents=True, exist_ok=True)
             # (not tempfile: importing it costs more than a whole cached run saves)
             temporary = path.parent / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
@@ -96,4 +113,53 @@ class Store:
                 os.unlink(temporary)
                 raise
         except OSError:
-            pass  # a cache that cannot be written is no cache, not an error
+            return  # a cache that cannot be written is no cache, not an error
+        if os.urandom(1)[0] % TRIM_EVERY == 0:  # (random's import costs more)
+            trim(self.folder)
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used (its modification time orders the trimming)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _remove_other_versions(folder: Path) -> None:
+    """Remove the folders earlier (or later) versions of tei-edition left beside ``folder``."""
+    import shutil
+
+    for other in folder.parent.glob("relaxng-*"):
+        if other != folder and other.is_dir() and not other.is_symlink():
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def trim(folder: Path, *, limit: int = MAX_BYTES, target: int = TRIM_TO_BYTES) -> int:
+    """Remove the least recently used entries of ``folder`` if it holds more than ``limit`` bytes.
+
+    Returns the number of bytes removed.
+    """
+    entries = []
+    total = 0
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            entries.append((stat.st_mtime, stat.st_size, path))
+            total += stat.st_size
+    if total <= limit:
+        return 0
+    removed = 0
+    for _, size, path in sorted(entries):
+        if total - removed <= target:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        removed += size
+    return removed
