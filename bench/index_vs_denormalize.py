@@ -2,9 +2,11 @@
 
 Both run on a fresh copy of the Mächtekongresse corpus (editions/ and
 indices/) in a temporary folder -- denormalize-indices rewrites the files it
-reads, so every one of its runs gets a new copy; copying is not timed.  Each
-command runs as a subprocess (interpreter start-up included, as a user sees
-it), several times; the medians and their ratio are printed.
+reads, so every one of its runs gets a new copy, and tei-edition reads a
+copy of its own that nothing rewrites; copying is not timed.  Each command
+runs as a subprocess (interpreter start-up included, as a user sees it) from
+compiled bytecode, as installed packages run, several times; the medians and
+their ratio are printed.
 
 acdh-tei-pyutils is not a dependency of tei-edition.  Put it in a throwaway
 virtual environment:
@@ -21,6 +23,7 @@ default (``rs`` only).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -38,8 +41,8 @@ MENTION_XPATH = (
 )
 
 
-def _copy(corpus: Path, into: Path) -> Path:
-    target = into / "corpus"
+def _copy(corpus: Path, into: Path, name: str = "corpus") -> Path:
+    target = into / name
     if target.exists():
         shutil.rmtree(target)
     target.mkdir()
@@ -50,12 +53,12 @@ def _copy(corpus: Path, into: Path) -> Path:
     return target
 
 
-def _time(command: list[str], cwd: Path) -> tuple[float, float]:
+def _time(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall-clock and CPU (user + system) seconds of one run.  CPU time is the
     steadier measure on a machine shared with other work."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    completed = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode not in (0, 1):
@@ -93,17 +96,25 @@ def main(argv=None) -> int:
     ours, theirs = [], []
     with tempfile.TemporaryDirectory(prefix="index-bench-") as folder:
         folder = Path(folder)
-        corpus = _copy(args.corpus, folder)
-        _time(ours_command, corpus)  # warm the file cache and the bytecode
+        # Both run from compiled bytecode, as installed packages do (an editable
+        # install run with PYTHONDONTWRITEBYTECODE would compile every module
+        # on every run); the bytecode is kept out of the source tree.
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+        # tei-edition reads a copy of its own, never one that denormalize-indices
+        # has rewritten (its editions then carry copies of the register entries)
+        ours_corpus = _copy(args.corpus, folder, "ours")
+        _time(theirs_command, _copy(args.corpus, folder), env)  # warm the file cache and the bytecode of both
+        _time(ours_command, ours_corpus, env)
         for run in range(args.repeat):
-            ours.append(_time(ours_command, corpus))
-            corpus = _copy(args.corpus, folder)
-            theirs.append(_time(theirs_command, corpus))
+            ours.append(_time(ours_command, ours_corpus, env))
+            theirs.append(_time(theirs_command, _copy(args.corpus, folder), env))
             print(f"run {run + 1}: tei-edition index {ours[-1][0]:.2f} s ({ours[-1][1]:.2f} s CPU), "
                   f"denormalize-indices {theirs[-1][0]:.2f} s ({theirs[-1][1]:.2f} s CPU)", flush=True)
 
     files = len(list((args.corpus / "editions").glob("*.xml"))) + len(list((args.corpus / "indices").glob("*.xml")))
-    print(f"\n{files} files, {args.repeat} runs each (medians)")
+    print(f"\n{files} files, {args.repeat} runs each (medians); load average {os.getloadavg()[0]:.2f}")
     for label, column in (("wall", 0), ("CPU", 1)):
         mine = statistics.median(run[column] for run in ours)
         other = statistics.median(run[column] for run in theirs)
