@@ -107,6 +107,7 @@ class _Compiled:
         self.vocabulary = vocabulary
         self.schema = schema
         self.lock = threading.Lock()
+        self.expectations = None  # made when a document is invalid (RelaxNG._expectations_for)
 
 
 class RelaxNG:
@@ -188,11 +189,33 @@ class RelaxNG:
 
     @property
     def expectations(self) -> Expectations:
+        """What the full grammar expects, for any document."""
         if self._expectations is None:
             from tei_edition.rng.expect import Expectations
 
             self._expectations = Expectations(self.grammar)
         return self._expectations
+
+    def _expectations_for(self, compiled: _Compiled) -> Expectations:
+        """What the grammar expects, for documents ``compiled`` covers: from the grammar
+        :func:`~tei_edition.rng.prune.hollow` for its vocabulary, kept on disk (a
+        fraction of the full grammar to load, and the same words)."""
+        if compiled.expectations is None:
+            from tei_edition.rng import prune, simplify
+            from tei_edition.rng.expect import Expectations
+
+            key = hashlib.sha256(f"{self._grammar_key}:{compiled.vocabulary.key()}".encode()).hexdigest()
+            with self._lock, _no_gc():
+                stored = self._store.get("hollow", key)
+                if stored is None:
+                    grammar = prune.hollow(self.grammar, compiled.vocabulary.elements)
+                    self._store.put("hollow", key, (grammar.start, grammar.defines,
+                                                    tuple(sorted(grammar.element_names)), grammar.wildcards))
+                else:
+                    start, defines, names, wildcards = stored
+                    grammar = simplify.Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
+            compiled.expectations = Expectations(grammar)
+        return compiled.expectations
 
     @property
     def embedded_schematron(self) -> etree._Element | None:
@@ -291,12 +314,12 @@ class RelaxNG:
             if compiled.schema.validate(tree):
                 return []
             entries = list(compiled.schema.error_log)
-        return self._diagnostics(entries, tree, source)
+        return self._diagnostics(entries, tree, source, self._expectations_for(compiled))
 
-    def _diagnostics(self, entries, tree, source) -> list[Diagnostic]:
+    def _diagnostics(self, entries, tree, source, expectations) -> list[Diagnostic]:
         from tei_edition.rng import messages
 
-        problems = messages.problems(entries, tree, self.expectations)
+        problems = messages.problems(entries, tree, expectations)
         where = _Placer(tree, source)
         found = {where.place(problem) for problem in problems}
         return sorted(found)

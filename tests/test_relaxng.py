@@ -822,3 +822,30 @@ def test_refs_inside_attribute_values_survive_pruning(tmp_path):
     )
     assert check(schema, '<doc ref="#a #b">w</doc>') == []
     assert check(schema, '<doc ref="bad">w</doc>') != []
+
+
+@needs_tei_all
+@needs_maechte
+def test_the_hollow_grammar_words_errors_as_the_full_grammar_does(tmp_path):
+    """Messages come from a grammar cut down to the documents' names (rng.prune.hollow);
+    every diagnostic must be the one the full grammar gives, on mutants with unknown names too."""
+    from tei_edition.relaxng import _Placer
+    from tei_edition.rng import messages
+
+    (tmp_path / "constructed").mkdir()
+    paths = [*_tei_documents(tmp_path / "constructed"), *_corpus_mutants(tmp_path, seed=7, count=40)]
+    schema = RelaxNG.load(TEI_ALL)
+    hollowed = schema.validate_files(paths, jobs=1)
+    assert sum(1 for found in hollowed.values() if found) > 20
+    for path in paths:
+        source = Path(path).read_bytes()
+        tree = parse_bytes(source, path)
+        compiled = schema._compiled_for(Vocabulary.of(tree))
+        if compiled.schema.validate(tree):
+            assert hollowed[str(path)] == []
+            continue
+        problems = messages.problems(list(compiled.schema.error_log), tree, schema.expectations)
+        placer = _Placer(tree, source)
+        assert hollowed[str(path)] == sorted({placer.place(problem) for problem in problems}), path
+    full = len(schema.grammar.defines)
+    assert len(schema._compiled[-1].expectations.defines) < full

@@ -269,3 +269,64 @@ def prune(grammar: Grammar, vocabulary: Vocabulary) -> tuple[tuple, dict]:
     pruner = _Pruner(grammar, vocabulary)
     start = pruner.rewrite(grammar.start, pruner.context(vocabulary.roots, frozenset()))
     return start, {out: pruner.bodies[key] for key, out in pruner.names.items()}
+
+
+def _names_only(nc: tuple) -> bool:
+    """Whether the name class is made of plain names (no anyName/nsName)."""
+    if nc[0] == "name":
+        return True
+    return nc[0] == "choice" and all(_names_only(child) for child in nc[1])
+
+
+def _any_named(nc: tuple, names: frozenset) -> bool:
+    if nc[0] == "name":
+        return clark(nc[1], nc[2]) in names
+    return any(_any_named(child, names) for child in nc[1])
+
+
+def hollow(grammar: Grammar, names) -> Grammar:
+    """The grammar for wording errors in documents made of the element ``names`` (Clark).
+
+    Unlike :func:`prune`, nothing is removed from any content model: an error
+    message lists every element the full grammar expects.  Only the *content*
+    of an element pattern whose names are all outside ``names`` is replaced by
+    ``empty``: :mod:`~tei_edition.rng.expect` looks inside an element pattern
+    only for an element of the document (the patterns of its ancestors, and
+    its own), so that content is never read.  The defines only such contents
+    reach are left out, which makes tei_all's grammar several times smaller
+    to store and load.  Wildcard element patterns keep their content.
+    """
+    names = frozenset(names)
+    defines = grammar.defines
+    kept: dict = {}
+    rewritten: dict = {}  # id(pattern) -> rewritten pattern
+
+    def visit(p: tuple) -> tuple:
+        found = rewritten.get(id(p))
+        if found is not None:
+            return found
+        kind = p[0]
+        if kind == "element":
+            nc = p[1]
+            result = ((kind, nc, _EMPTY) if _names_only(nc) and not _any_named(nc, names)
+                      else (kind, nc, visit(p[2])))
+        elif kind in ("group", "interleave", "choice"):
+            result = (kind, tuple(visit(child) for child in p[1]))
+        elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed", "list"):
+            result = (kind, visit(p[1]))
+        elif kind == "ref":
+            if p[1] not in kept:
+                kept[p[1]] = None  # (a placeholder while the body is visited: defines may recurse)
+                kept[p[1]] = visit(defines[p[1]])
+            result = p
+        elif kind == "attribute":  # (its content may name defines: datatypes, value lists)
+            result = (kind, p[1], visit(p[2]))
+        elif kind == "data" and p[4] is not None:
+            result = p[:4] + (visit(p[4]),)
+        else:  # empty, text, notAllowed, data, value
+            result = p
+        rewritten[id(p)] = result
+        return result
+
+    start = visit(grammar.start)
+    return Grammar(start, kept, grammar.files, grammar.element_names, grammar.wildcards)
