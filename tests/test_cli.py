@@ -28,3 +28,34 @@ def test_python_dash_m_runs_the_same_cli():
     completed = subprocess.run([sys.executable, "-m", "tei_edition", "--version"], capture_output=True, text=True)
     assert completed.returncode == 0
     assert completed.stdout == f"tei-edition, version {__version__}\n"
+
+
+def _program(*args, cwd=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "tei_edition", *map(str, args)], capture_output=True, cwd=cwd)
+
+
+def test_the_program_flushes_all_output_before_its_fast_exit(tmp_path):
+    """main() ends the process with os._exit: nothing written may be lost, and the status is kept."""
+    from pathlib import Path
+
+    texts = Path(__file__).resolve().parent.parent / "texts"
+    piped = _program("index", texts, "--kind", "all", "--format", "json")
+    assert piped.returncode == 0, piped.stderr
+    written = _program("index", texts, "--kind", "all", "--format", "json", "-o", tmp_path / "all.json")
+    assert written.returncode == 0, written.stderr
+    assert len(piped.stdout) > 20_000
+    assert piped.stdout == (tmp_path / "all.json").read_bytes()
+
+
+def test_the_program_keeps_usage_and_error_statuses(tmp_path):
+    unknown = _program("frobnicate")
+    assert unknown.returncode == 2
+    assert b"Error: No such command 'frobnicate'." in unknown.stderr
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><oops></TEI>", encoding="utf-8")
+    broken = _program("validate", bad)
+    assert broken.returncode == 1
+    assert broken.stdout.decode().startswith(f"{bad}:1:")
