@@ -353,8 +353,12 @@ class RelaxNG:
             return self._check_chunk(chunk, sources, compiled)
 
         jobs = _jobs(jobs, list(sources))
-        chunks = _chunks(list(sources), jobs, sources)
-        outcomes = _in_workers(work, chunks) if jobs > 1 else [work(chunks[0])] if chunks else []
+        # With the grammar compiled, shares are small and taken as each worker
+        # is free (an invalid file costs several valid ones); without it, each
+        # share compiles the grammar for its names, so there is one per worker.
+        pieces = min(jobs * 4, 255) if compiled is not None and jobs > 1 else jobs
+        chunks = _chunks(list(sources), pieces, sources)
+        outcomes = _in_workers(work, chunks, jobs) if jobs > 1 else [work(chunks[0])] if chunks else []
         found: dict = {}
         vocabularies = []
         for checked, vocabulary in outcomes:
@@ -624,36 +628,57 @@ def _chunks(paths: list[str], jobs: int, sources: dict) -> list[list[str]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _in_workers(work, chunks: list[list[str]]) -> list:
-    """``work(chunk)`` for the first chunk here and for the others in forked children, in order."""
+def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
+    """``work(chunk)`` for every chunk, on this process and ``jobs - 1`` forked children; results in order.
+
+    The chunk numbers wait in a pipe, one byte each, and every process takes
+    the next one when it is free (a one-byte read from a pipe is atomic), so
+    no process idles while another still has a queue.  A child that fails
+    or dies leaves its chunks to this process.
+    """
     import pickle
 
+    numbers = bytes(range(len(chunks)))
+    queue, feed = os.pipe()
+    os.write(feed, numbers)  # at most 255 bytes: a pipe holds far more
+    os.close(feed)  # once the numbers are taken, a read gets end-of-file
+
+    def take() -> list:
+        done = []
+        while True:
+            number = os.read(queue, 1)
+            if not number:
+                return done
+            done.append((number[0], work(chunks[number[0]])))
+
     children = []
-    for chunk in chunks[1:]:
+    for _ in range(max(0, min(jobs, len(chunks)) - 1)):
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_end)
             try:
-                payload = pickle.dumps(("ok", work(chunk)))
-            except BaseException as error:  # noqa: BLE001 - reported to the parent, which redoes the chunk
+                payload = pickle.dumps(("ok", take()))
+            except BaseException as error:  # noqa: BLE001 - reported to the parent, which redoes the chunks
                 payload = pickle.dumps(("failed", repr(error)))
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
             os._exit(0)
         os.close(write_end)
-        children.append((pid, read_end, chunk))
-    results = [work(chunks[0])]
-    for pid, read_end, chunk in children:
+        children.append((pid, read_end))
+    results = dict(take())
+    os.close(queue)
+    for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)
         try:
             status, value = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a child that died: do its share here
+        except Exception:  # noqa: BLE001 - a child that died: its chunks are done below
             status, value = "failed", None
-        results.append(value if status == "ok" else work(chunk))
-    return results
+        if status == "ok":
+            results.update(value)
+    return [results[number] if number in results else work(chunk) for number, chunk in enumerate(chunks)]
 
 
 # -- W3C XML Schema -------------------------------------------------------------

@@ -849,3 +849,28 @@ def test_the_hollow_grammar_words_errors_as_the_full_grammar_does(tmp_path):
         assert hollowed[str(path)] == sorted({placer.place(problem) for problem in problems}), path
     full = len(schema.grammar.defines)
     assert len(schema._compiled[-1].expectations.defines) < full
+
+
+def test_workers_take_chunks_from_a_shared_queue_and_keep_their_order():
+    import time
+
+    def work(chunk):
+        time.sleep(0.02)  # long enough for the child to start taking
+        return chunk[0], os.getpid()
+
+    chunks = [[f"f{n}"] for n in range(12)]
+    results = relaxng._in_workers(work, chunks, 2)
+    assert [name for name, _ in results] == [f"f{n}" for n in range(12)]
+    assert len({pid for _, pid in results}) == 2  # both processes took some
+
+
+def test_chunks_of_a_child_that_dies_are_done_by_the_parent():
+    parent = os.getpid()
+
+    def work(chunk):
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies holding a chunk
+        return chunk[0]
+
+    chunks = [[f"f{n}"] for n in range(6)]
+    assert relaxng._in_workers(work, chunks, 2) == [f"f{n}" for n in range(6)]
