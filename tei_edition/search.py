@@ -103,32 +103,65 @@ def index_site(site_dir: str | os.PathLike, *, language: str = "en") -> SearchIn
     index in that language.  Raises InputProblem (exit 2) when Pagefind is
     missing or fails.
     """
+    return start_indexing(site_dir, language=language).finish()
+
+
+class Indexing:
+    """Pagefind running on a site (:func:`start_indexing`); :meth:`finish` waits for it.
+
+    Pagefind reads only the HTML pages (its default glob, ``**/*.html``), so a
+    build may write its other files while it runs.
+    """
+
+    def __init__(self, site: Path, process: subprocess.Popen):
+        self.site = site
+        self.process = process
+
+    def finish(self) -> SearchIndex:
+        """Wait for Pagefind; the index it wrote, or InputProblem (exit 2) when it failed."""
+        site = self.site
+        try:
+            stdout, stderr = self.process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as error:
+            self.stop()
+            raise InputProblem(f"{site}: Pagefind did not run: {error}") from None
+        if self.process.returncode != 0:
+            said = [line.strip() for line in (stderr + stdout).splitlines() if line.strip()]
+            said = list(dict.fromkeys(line.removeprefix("Error: ") for line in said))  # it repeats itself
+            raise InputProblem(f"{site}: Pagefind failed (exit {self.process.returncode}): {' '.join(said[-4:])}")
+        entry = site / BUNDLE / "pagefind-entry.json"
+        try:
+            languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        except (OSError, ValueError, KeyError) as error:
+            raise InputProblem(f"{entry}: Pagefind wrote no usable index: {error}") from None
+        return SearchIndex(site / BUNDLE, {name: info.get("page_count", 0) for name, info in sorted(languages.items())})
+
+    def stop(self) -> None:
+        """End Pagefind (the build failed while it ran) and reap it."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+def start_indexing(site_dir: str | os.PathLike, *, language: str = "en") -> Indexing:
+    """Start Pagefind on the HTML pages of ``site_dir``, which must all be written already."""
     executable = pagefind_executable()
     if executable is None:
         raise InputProblem(f"cannot build the search index: Pagefind is not installed ({INSTALL_HINT})")
     site = Path(site_dir)
     command = [str(executable), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", language, "--quiet"]
     try:
-        finished = subprocess.run(
+        process = subprocess.Popen(
             command,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=TIMEOUT,
             stdin=subprocess.DEVNULL,
             env={**os.environ, "NO_COLOR": "1"},
         )
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except OSError as error:
         raise InputProblem(f"{site}: Pagefind did not run: {error}") from None
-    if finished.returncode != 0:
-        said = [line.strip() for line in (finished.stderr + finished.stdout).splitlines() if line.strip()]
-        said = list(dict.fromkeys(line.removeprefix("Error: ") for line in said))  # it repeats itself
-        raise InputProblem(f"{site}: Pagefind failed (exit {finished.returncode}): {' '.join(said[-4:])}")
-    entry = site / BUNDLE / "pagefind-entry.json"
-    try:
-        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-    except (OSError, ValueError, KeyError) as error:
-        raise InputProblem(f"{entry}: Pagefind wrote no usable index: {error}") from None
-    return SearchIndex(site / BUNDLE, {name: info.get("page_count", 0) for name, info in sorted(languages.items())})
+    return Indexing(site, process)
 
 
 def search_script() -> str:

@@ -100,8 +100,6 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     changed it only hashes the inputs; otherwise only the text pages whose
     inputs changed are rendered again.  ``clean`` builds everything anew.
     """
-    from tei_edition.registers import index
-    from tei_edition.site_pages import refused_authority_links
     from tei_edition.sitewriter import check_output_location
 
     named = [Path(p) for p in paths] or [inputs.DEFAULT_TEXTS]
@@ -112,14 +110,10 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
                    options={"title": title, "timestamp": timestamp, "lang": lang, "force": force})
     if cache.unchanged():                                          #    nothing changed: nothing to do
         return cache.result(result)
-    result.report = _validate(paths, force, result.notes, jobs, executor)  # 2. validate
-    if not force and not result.report.ok():
+    prepared = _check_and_plan(paths, named, files, force, result, jobs, executor)  # 2., 3.
+    if prepared is None:  # validation errors
         return result
-    registers = index(paths, jobs=jobs, executor=executor)         # 3. registers
-    result.render.extend(refused_authority_links(e for kind in registers.entries.values() for e in kind))
-    sources, roots, common = _sources(named, files, registers.documents)
-    plan = Plan(sources, registers, roots=roots, common=common)   #    texts or registers, names, anchors, links
-    plan.prepare_texts()
+    registers, plan = prepared
     reason = search.unavailable_reason()
     searchable = reason is None
     if reason:
@@ -127,13 +121,12 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     title = title or _series_title(plan) or DEFAULT_TITLE
     params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
     pages: dict[str, str | bytes] = {}
+    downloads, data = _downloads(plan)                             # 6. data downloads (made on the workers)
     _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts, and
-                  site_pages=_site_pages(plan, params, searchable=searchable))  # 5. registers, chronology, map, search
-    data, downloads = _downloads(plan)                             # 6. data downloads
-    pages["index.html"] = _home(plan, params, stylesheet, title, downloads)  # home, listing all of it
+                  site_pages=[*_site_pages(plan, params, searchable=searchable), *data,  # 5. registers, chronology,
+                              ("index.html", "_home", (title, downloads))])  # map, search, home (listing all of it)
     result.pages = sorted(name for name in pages if name.endswith(".html"))
     result.texts = sum(1 for s in plan.texts if s.page in pages)
-    pages.update(data)
     pages.update({name: resources.asset(name).read_bytes() for name in ASSETS})
     if searchable:
         pages[search.SCRIPT_NAME] = search.search_script()
@@ -141,6 +134,64 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
            cache=cache)                                            # 7., 8.
     result.built = True
     return result
+
+
+def _check_and_plan(paths, named, files, force: bool, result: BuildResult, jobs=None, executor=None):
+    """Validate, index and plan: (registers, plan), or None when validation errors stop the build.
+
+    On a local pool of two or more workers the validation runs on the workers while this
+    process reads the registers and plans the site (it needs the registers, not the
+    report); with one job, or an ``executor`` given, one after the other.
+    """
+    from tei_edition import workers
+    from tei_edition.registers import index
+
+    pool = None
+    if executor is None:
+        pool = workers.make_executor(jobs, len(files))
+        if isinstance(pool, workers.InProcess):
+            pool = None
+    if pool is None:
+        result.report = _validate(paths, force, result.notes, jobs, executor)
+        if not force and not result.report.ok():
+            return None
+        registers = index(paths, jobs=jobs, executor=executor)
+        return registers, _plan(named, files, registers, result)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tei_edition.validation import compile_profile
+
+    notes: list[str] = []
+    with pool:
+        compile_profile()  # before the workers fork, so they inherit it
+        workers.start(pool)  # fork now, while this process has a single thread
+        with ThreadPoolExecutor(1, thread_name_prefix="tei-edition-validate") as side:
+            checked = side.submit(_validate, paths, force, notes, jobs, pool)
+            try:
+                registers = index(paths, jobs=1)
+                planned = (registers, _plan(named, files, registers, result))
+            except Exception as error:  # raised once the report says whether it matters
+                planned = error
+            except BaseException:  # Ctrl-C: do not wait for the validation
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            result.report = checked.result()  # its errors come first, as one after the other
+    result.notes[:0] = notes
+    if not force and not result.report.ok():
+        return None
+    if isinstance(planned, BaseException):
+        raise planned
+    return planned
+
+
+def _plan(named, files, registers, result: BuildResult) -> Plan:
+    from tei_edition.site_pages import refused_authority_links
+
+    result.render.extend(refused_authority_links(e for kind in registers.entries.values() for e in kind))
+    sources, roots, common = _sources(named, files, registers.documents)
+    plan = Plan(sources, registers, roots=roots, common=common)   #    texts or registers, names, anchors, links
+    plan.prepare_texts()
+    return plan
 
 
 def _validate(paths, force: bool, notes: list[str], jobs=None, executor=None) -> Report:
@@ -290,7 +341,7 @@ def _render_site_page(spec):
     name, method, arguments = spec
     shared, plan.files = plan.files, {}
     try:
-        html = getattr(site, method)(*arguments)
+        html = _PAGE_MAKERS[method](site, *arguments) if method in _PAGE_MAKERS else getattr(site, method)(*arguments)
         return name, html, plan.files
     finally:
         plan.files = shared
@@ -331,9 +382,10 @@ def _site_pages(plan: Plan, params: dict, *, searchable: bool) -> list[tuple[str
     return specs
 
 
-def _home(plan: Plan, params: dict, stylesheet, title: str, downloads) -> str:
-    from tei_edition.site_pages import SitePages, common_publisher
+def _home(site, title: str, downloads) -> str:
+    from tei_edition.site_pages import common_publisher
 
+    plan, params = site.plan, site.params
     sections = [(kind, REGISTER_PAGES[kind], len(plan.index.entries[kind])) for kind in plan.kinds]
     if params["chronology-page"]:
         sections.append(("chronology", "chronology.html", sum(1 for d in plan.index.dates if d.element != "change")))
@@ -341,33 +393,43 @@ def _home(plan: Plan, params: dict, stylesheet, title: str, downloads) -> str:
         sections.append(("map", "map.html", _mapped(plan)))
     if params["search-page"]:
         sections.append(("search", "search.html", 0))
-    site = SitePages(plan, params, stylesheet=stylesheet)
     return site.home(title, publisher=common_publisher(plan.texts), sections=sections, downloads=downloads)
 
 
-def _downloads(plan: Plan) -> tuple[dict[str, str], list]:
-    """The data downloads (site path -> text) and the home page's table of them."""
-    from tei_edition.register_formats import WRITERS
+_FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "geojson": "GeoJSON", "tei": "TEI"}
 
-    index = plan.index
-    data: dict[str, str] = {}
+
+def _downloads(plan: Plan) -> tuple[list, list[tuple[str, str, tuple]]]:
+    """The home page's table of the data downloads, and the downloads to make: (site path, maker, arguments)."""
+    made: list[tuple[str, str, tuple]] = []
     table = []
 
     def write(name: str, format_name: str, kind: str) -> tuple[str, str]:
         path = f"{DATA}/{name}"
-        data[path] = "".join(WRITERS[format_name](index, kind, mentions=False, base=None))
-        return path, {"json": "JSON", "csv": "CSV", "geojson": "GeoJSON", "tei": "TEI"}[format_name]
+        made.append((path, "_data", (format_name, kind)))
+        return path, _FORMAT_NAMES[format_name]
 
     for kind in plan.kinds:
         files = [write(f"{kind}.json", "json", kind), write(f"{kind}.csv", "csv", kind)]
         if kind == "places" and _mapped(plan):
             files.append(write("places.geojson", "geojson", kind))
         table.append((kind, files))
-    if len(index.dates):
+    if len(plan.index.dates):
         table.append(("dates", [write("dates.json", "json", "dates"), write("dates.csv", "csv", "dates")]))
     table.append(("all", [write("registers.json", "json", "all"), write("registers.xml", "tei", "all")]))
     table.append(("sources", [(source.tei_href, source.rel) for source in plan.sources]))
-    return data, table
+    return table, made
+
+
+def _data(site, format_name: str, kind: str) -> str:
+    """One data download: the registers of ``kind`` in ``format_name``."""
+    from tei_edition.register_formats import WRITERS
+
+    return "".join(WRITERS[format_name](site.plan.index, kind, mentions=False, base=None))
+
+
+# Pages and files made on the render workers by a function of this module rather than a SitePages method.
+_PAGE_MAKERS = {"_home": _home, "_data": _data}
 
 
 def _text_language(plan: Plan, default: str) -> str:
@@ -387,19 +449,35 @@ def _write(result: BuildResult, named, pages: dict, plan: Plan, *, language: str
     from tei_edition.buildcache import CACHE_DIR
     from tei_edition.sitewriter import MARKER, SiteWriter
 
+    copies = [(source.path, f"{TEI_DATA}/{source.rel}") for source in plan.sources]
+    copies += [(path, name) for name, path in sorted(plan.files.items())]
     with SiteWriter(result.out, inputs=named) as site:
-        for name in sorted(pages):
-            site.write(name, pages[name])
-        for source in plan.sources:
-            site.copy(source.path, f"{TEI_DATA}/{source.rel}")
-        for name, path in sorted(plan.files.items()):
-            site.copy(path, name)
+        # Pagefind reads only the HTML: those go first, and the rest is written while it runs.
+        for first in (True, False):
+            if first is False and searchable:
+                indexing = search.start_indexing(site.root, language=language)
+            try:
+                for name in sorted(pages):
+                    if _read_by_pagefind(name) is first:
+                        site.write(name, pages[name])
+                for path, name in copies:
+                    if _read_by_pagefind(name) is first:
+                        site.copy(path, name)
+            except BaseException:
+                if first is False and searchable:
+                    indexing.stop()
+                raise
         if searchable:
-            result.search = search.index_site(site.root, language=language)
+            result.search = indexing.finish()
         result.files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
                               if p.is_file() and p.name != MARKER and p.relative_to(site.root).parts[0] != CACHE_DIR)
         if cache is not None:
             cache.write(site, result, plan)
+
+
+def _read_by_pagefind(name: str) -> bool:
+    """Whether Pagefind may read this file of the site (its glob is ``**/*.html``; here loosely)."""
+    return ".htm" in name.lower()
 
 
 class _Cache:

@@ -133,6 +133,22 @@ def validate(
     return report
 
 
+def compile_profile(catalogs=()) -> None:
+    """Compile the project profile (grammar and Schematron) into this process's caches.
+
+    For a caller that forks workers before :func:`validate` runs on them: they
+    inherit the compiled profile instead of compiling it each.
+    """
+    run = _Run(schema_only=False, catalogs=catalogs)
+    try:
+        for ref in run._profile():
+            run.schema_for(ref)
+            if ref.kind == "rng":  # its embedded Schematron, as _Run.schemas asks for it
+                run.schema_for(SchemaRef("sch", ref.path, ref.href, ref.phase, embedded=True))
+    except TeiEditionError:
+        pass  # reported per document when validate runs
+
+
 def _finish(report: ValidationReport, notes, skipped) -> None:
     for document in report.files:
         document.diagnostics = [_with_position(d) for d in document.diagnostics]

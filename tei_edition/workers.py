@@ -71,6 +71,17 @@ def make_executor(jobs: int | None = None, items: int | None = None) -> Executor
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent)
 
 
+def start(executor: Executor) -> None:
+    """Start a local pool's workers now (a no-op for others).
+
+    A fork copies only the thread that forks: started while another thread
+    holds a lock (libxml2's, an import's), a worker could wait for it forever.
+    A caller that is about to use threads starts its pool first.
+    """
+    if isinstance(executor, ProcessPoolExecutor):
+        executor.submit(int).result()  # the fork context starts every worker at the first task
+
+
 def _die_with_parent() -> None:
     """Ask Linux to end this worker when the process that started it dies.
 
