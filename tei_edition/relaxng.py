@@ -454,9 +454,13 @@ class _Placer:
             if data is not None:
                 from tei_edition.rng import positions
 
-                source_map = positions.SourceMap(positions.decode(data, self.tree.docinfo.encoding))
-                # entity expansion can add elements the text does not show: then no map
-                if len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)")):
+                text = positions.decode(data, self.tree.docinfo.encoding)
+                source_map = positions.SourceMap(text)
+                # Entities and XInclude can add elements the text does not show: then,
+                # unless the counts agree, no map.  Otherwise every start tag is one
+                # element, and the map need not be read further than the errors.
+                if ("<!ENTITY" not in text and "XInclude" not in text
+                        or len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)"))):
                     self._map = source_map
         return self._map
 

@@ -65,7 +65,7 @@ REWORDINGS: dict[str, tuple[str, str]] = {
     "RELAXNG_ERR_VALELEM": (r"Value element (?P<element>\S+) has child elements", "<{element}> must not have child elements"),
     "RELAXNG_ERR_LISTELEM": (r"List element (?P<element>\S+) has child elements", "<{element}> must not have child elements"),
 }
-_COMPILED = {kind: re.compile(pattern) for kind, (pattern, _) in REWORDINGS.items()}
+_COMPILED: dict[str, re.Pattern] = {}  # compiled when first met (a run meets two or three kinds)
 
 # Entries that only repeat, for the same element, what a more precise entry says.
 _ECHOES = {"RELAXNG_ERR_CONTENTVALID", "RELAXNG_ERR_ATTRVALID", "RELAXNG_ERR_DATATYPE", "RELAXNG_ERR_VALUE",
@@ -549,6 +549,8 @@ def _unique(problems_here: list[Problem]) -> list[Problem]:
 
 def _fields(entry) -> dict:
     pattern = _COMPILED.get(entry.type_name)
+    if pattern is None and entry.type_name in REWORDINGS:
+        pattern = _COMPILED[entry.type_name] = re.compile(REWORDINGS[entry.type_name][0])
     match = pattern.match(entry.message.strip()) if pattern is not None else None
     return {k: v for k, v in match.groupdict().items() if v is not None} if match else {}
 

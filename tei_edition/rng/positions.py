@@ -68,11 +68,43 @@ class SourceMap:
     def __init__(self, text: str):
         self.text = text
         self.tags = _NOT_TAGS.sub(_blank, text) if ("<!" in text or "<?" in text) else text
-        self.starts = [m.start() for m in _START.finditer(self.tags)]   # "<" of each start tag, document order
-        self.closes = [m.start() for m in _CLOSE.finditer(self.tags)]   # "<" of each end tag
+        # Tags are found as far as a question needs (most errors sit early in a file).
+        self._starts: list[int] = []  # "<" of each start tag, document order
+        self._closes: list[int] = []  # "<" of each end tag
+        self._start_finder = _START.finditer(self.tags)
+        self._close_finder = _CLOSE.finditer(self.tags)
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset of the "<" of every start tag, in document order."""
+        self._starts.extend(m.start() for m in self._start_finder)
+        return self._starts
+
+    def _start(self, index: int) -> int:
+        starts = self._starts
+        if index >= len(starts):
+            for match in self._start_finder:
+                starts.append(match.start())
+                if len(starts) > index:
+                    break
+        return starts[index]
+
+    def _closes_from(self, offset: int, count: int) -> list[int]:
+        """The end tags found so far, with at least ``count`` at or after ``offset`` when the text has them."""
+        closes = self._closes
+        have = len(closes) - bisect.bisect_left(closes, offset)
+        if have < count:
+            for match in self._close_finder:
+                position = match.start()
+                closes.append(position)
+                if position >= offset:
+                    have += 1
+                    if have >= count:
+                        break
+        return closes
 
     def _start_span(self, index: int) -> tuple[int, int]:
-        begin = self.starts[index]
+        begin = self._start(index)
         match = _TAG.match(self.tags, begin)
         return begin, (match.end() if match else begin + 1)
 
@@ -105,11 +137,12 @@ class SourceMap:
         if depth:
             last_index = index + descendants
             skip = depth - 1 + (0 if self._self_closing(last_index) else 1)
-            after = self.starts[last_index]
+            after = self._start(last_index)
         else:
-            skip, after = 0, self.starts[index]
-        first = bisect.bisect_left(self.closes, after)
-        begin = self.closes[min(first + skip, len(self.closes) - 1)]
+            skip, after = 0, self._start(index)
+        closes = self._closes_from(after, skip + 1)
+        first = bisect.bisect_left(closes, after)
+        begin = closes[min(first + skip, len(closes) - 1)]
         close = self.tags.find(">", begin)
         return begin, (close + 1 if close != -1 else begin + 2)
 
