@@ -375,13 +375,20 @@ def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAU
     they read is merged here in input order, so the result is the same
     whatever runs it.  ``progress(n)`` hears of every ``n`` files scanned.
     """
-    from tei_edition import workers
-
     kinds = _check_kinds(kinds)
     files = collect(paths, default=default)
     options = (any(kind in ENTRY_KINDS for kind in kinds), "dates" in kinds)
     names = [path.as_posix() for path in files]
     own = executor is None
+    if own and (jobs == 1 or (jobs is None and not _worth_workers(files))):
+        # one process, as workers.make_executor would decide; without importing
+        # multiprocessing and concurrent.futures (14 ms of a 0.25 s run)
+        outcome = _scan_chunk((names, range(len(files)), options))
+        if progress is not None and files:
+            progress(len(files))
+        return _assemble(outcome[0], files, outcome[2], [XMLProblem(*fields) for fields in outcome[1]], kinds)
+    from tei_edition import workers
+
     if own:
         executor = workers.make_executor(jobs if jobs is not None or _worth_workers(files) else 1, len(files))
     try:

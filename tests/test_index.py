@@ -512,6 +512,32 @@ def test_streamed_and_whole_tree_reading_agree(monkeypatch):
     assert everything() == whole
 
 
+ONE_PROCESS = """
+import sys
+from tei_edition import index
+from tei_edition.register_formats import WRITERS
+progress = []
+registers = index([sys.argv[1]], jobs=None if sys.argv[2] == "-" else int(sys.argv[2]), progress=progress.append)
+sys.stdout.write("".join(WRITERS["json"](registers, "all")))
+print(progress, sorted(m for m in ("multiprocessing", "concurrent.futures") if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("jobs", ["-", "1"])
+def test_a_small_input_is_indexed_here_without_loading_the_worker_machinery(jobs):
+    """Without --jobs (small input) or with --jobs 1 the scan runs in this
+    process without importing multiprocessing (start-up time); the registers
+    are the same as through an executor."""
+    from tei_edition import workers
+    from tei_edition.register_formats import WRITERS
+
+    done = subprocess.run([sys.executable, "-c", ONE_PROCESS, str(FIXTURES), jobs],
+                          capture_output=True, text=True, check=True).stdout
+    files = len(list(FIXTURES.rglob("*.xml")))
+    expected = "".join(WRITERS["json"](index([FIXTURES], executor=workers.InProcess()), "all"))
+    assert done == expected + f"[{files}] []\n"
+
+
 # VmHWM, not getrusage's ru_maxrss: on Linux the latter survives fork and exec,
 # so a child would report the (larger) test process's peak.
 PEAK_RSS = """
