@@ -434,6 +434,12 @@ class _Reader:
         self.document = collector.documents[doc]
         self._contexts: dict = {}  # element -> (region, anchor, entry) for the elements inside it
         self._last_line = 0
+        table = collector.mentions
+        # the hot path appends to the columns and looks up interned values directly
+        self._add_row = (table.target.append, table.doc.append, table.line.append, table.text.append,
+                         table.anchor.append, table.region.append)
+        self._text_numbers = table.texts._numbers
+        self._target_numbers = collector.targets._numbers
 
     def read(self, top, whole: bool = False) -> None:
         """Read ``top`` and everything in it; ``whole`` when it is the entire
@@ -441,23 +447,29 @@ class _Reader:
         collector = self.collector
         want_mentions, want_dates = collector.want_mentions, collector.want_dates
         names = _HIT_LOCAL_NAMES
+        entry_kinds, hints, date_texts = KIND_OF_ENTRY, _MENTION_HINT, _DATE_TEXT
+        mention, date = self._mention, self._date
         entries = []
         for element in top.iter(_HIT_TAGS):
             name = names[element.tag]
-            if name in KIND_OF_ENTRY:
+            if name in entry_kinds:
                 if is_entry(element, name):
                     entries.append((element, name))
-                elif want_mentions and element.get("sameAs"):
-                    self._mention(element, name, dict(element.attrib), "sameAs")
-            elif name in _MENTION_HINT:
-                if want_mentions and (element.get("ref") or element.get("key")):
-                    self._mention(element, name, dict(element.attrib), "ref")
+                elif want_mentions:
+                    value = element.get("sameAs")
+                    if value:
+                        mention(element, name, value, "sameAs")
+            elif name in hints:
+                if want_mentions:
+                    value = element.get("ref")
+                    if value or element.get("key"):
+                        mention(element, name, value, "ref")
             elif name == "prefixDef":
                 found = prefix_defs(element)
                 if found:
                     collector.prefixes.setdefault(self.doc, {}).update(found)
-            if name in _DATE_TEXT and want_dates and (name == "date" or _has_dating(element)):
-                self._date(element, name, dict(element.attrib), surface(element))
+            if name in date_texts and want_dates and (name == "date" or _has_dating(element)):
+                date(element, name, surface(element))
         if want_dates:
             previous = None
             local = _LOCAL_NAMES
@@ -470,7 +482,7 @@ class _Reader:
                 if name is _UNKNOWN:
                     name = local_name(element)
                 if name is not None and name not in _DATE_TEXT and name not in _NOT_DATABLE:
-                    self._date(element, name, dict(element.attrib), "")
+                    date(element, name, "")
         self._entries(entries, whole)
         self._contexts.clear()
 
@@ -526,58 +538,79 @@ class _Reader:
         self._contexts[node] = found
         return found
 
-    def _mention(self, element, name, attributes, attribute) -> None:
-        if attribute == "sameAs":  # a description that is the same as a register entry
-            hint, value = KIND_OF_ENTRY[name], attributes.get("sameAs")
-        else:
-            hint, value = _MENTION_HINT[name], attributes.get("ref")
+    def _mention(self, element, name, value, attribute) -> None:
+        """One mention: ``value`` is the element's @sameAs (``attribute``
+        "sameAs") or @ref (``attribute`` "ref"; None or blank: its @key)."""
+        hint = KIND_OF_ENTRY[name] if attribute == "sameAs" else _MENTION_HINT[name]
         tokens = value.split() if value is not None else None
         if tokens:
             if len(tokens) > 1:
                 tokens = list(dict.fromkeys(tokens))
         else:
-            key = (attributes.get("key") or "").strip()
+            key = (element.get("key") or "").strip()
             if not key:
                 return
             attribute, tokens = "key", [key]
         mode = STRICT
         if name in _TYPED:
-            kind = attributes.get("type")
+            kind = element.get("type")
             hint = type_kind(kind)
             if kind is None:
                 mode = LENIENT
         parent = element.getparent()
-        region, anchor, entry = self._inside(parent) if parent is not None else (TEXT, None, None)
-        anchor = attributes.get(XML_ID) or anchor
+        if parent is None:
+            region, anchor, entry = TEXT, None, None
+        else:
+            found = self._contexts.get(parent)
+            region, anchor, entry = found if found is not None else self._inside(parent)
+        anchor = element.get(XML_ID) or anchor
         inside = None
         if entry is not None:
             region = REGISTER
             inside = entry.get(XML_ID)  # a mention in a copy of an entry is dropped with the copy
             if parent is entry or local_name(parent) in _BIBL_PARTS:
                 mode = OWN
-        table, doc = self.collector.mentions, self.doc
-        text = table.texts.number(surface(element))
+        collector, doc = self.collector, self.doc
+        table = collector.mentions
+        text = " ".join((element.text or "").split()) if not len(element) else surface(element)
+        text_number = self._text_numbers.get(text)
+        if text_number is None:
+            text_number = table.texts.number(text)
         anchor_number = table.anchors.number(anchor)
         line = element.sourceline or 0
         if line < self._last_line:
-            self.collector.unordered = True  # a streamed container read after its chunks
+            collector.unordered = True  # a streamed container read after its chunks
         self._last_line = line
-        target = self.collector.targets.number
-        add = table.add
+        add_target, add_doc, add_line, add_text, add_anchor, add_region = self._add_row
+        numbers = self._target_numbers
         for token in tokens:
-            add(target((doc, attribute, token, mode, hint, inside)), doc, line, text, anchor_number, region)
+            key = (doc, attribute, token, mode, hint, inside)
+            target = numbers.get(key)
+            if target is None:
+                target = collector.targets.number(key)
+            add_target(target)
+            add_doc(doc)
+            add_line(line)
+            add_text(text_number)
+            add_anchor(anchor_number)
+            add_region(region)
 
-    def _date(self, element, name, attributes, text) -> None:
+    def _date(self, element, name, text) -> None:
         collector = self.collector
-        get = attributes.get
+        get = element.get
         dating, problems = collector.dating((get("when"), get("from"), get("to"), get("notBefore"), get("notAfter")))
         line = element.sourceline or 0
         for message in problems:
             collector.notices.append(Notice(self.document, line, f"<{name}> {message}"))
         parent = element.getparent()
-        region, anchor, entry = self._inside(parent) if parent is not None else (TEXT, None, None)
-        anchor = get(XML_ID) or anchor
-        if entry is None and XML_ID in attributes and is_entry(element, name):
+        if parent is None:
+            region, anchor, entry = TEXT, None, None
+        else:
+            found = self._contexts.get(parent)
+            region, anchor, entry = found if found is not None else self._inside(parent)
+        ident = get(XML_ID)
+        anchor = ident or anchor
+        if entry is None and ident is not None and is_entry(element, name):
             entry = element
         owner = 0
         if entry is not None:
