@@ -7,7 +7,6 @@ so the command line only picks an entry.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -96,6 +95,8 @@ def write_json(report: Report) -> str:
         ],
         "summary": {"files": len(report.files), "errors": report.errors, "warnings": report.warnings},
     }
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

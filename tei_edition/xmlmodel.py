@@ -28,7 +28,6 @@ their ``system`` counterparts, ``group``, ``xml:base`` and ``nextCatalog``.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -98,7 +97,9 @@ def _is_model(node) -> bool:
 
 def pseudo_attributes(text: str | None) -> dict[str, str]:
     """The ``name="value"`` pairs of a processing instruction, entities expanded."""
-    return {m[1]: html.unescape(m[2] if m[2] is not None else m[3]) for m in _PSEUDO.finditer(text or "")}
+    from html import unescape  # (html.entities is a large table: imported only for a PI that needs it)
+
+    return {m[1]: unescape(m[2] if m[2] is not None else m[3]) for m in _PSEUDO.finditer(text or "")}
 
 
 def kind_of(attributes: dict[str, str]) -> tuple[str | None, bool, str | None]:
