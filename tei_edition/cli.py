@@ -60,9 +60,10 @@ def main(argv=None):
     :func:`os._exit` once the output is flushed: tearing down the
     interpreter (every module, every object of a large run) costs a tenth of
     a short validation and does nothing for the user; no tei-edition code
-    relies on ``atexit``.
+    relies on ``atexit``.  Under a profiler or a tracer (cProfile, coverage),
+    which write their data at exit, the exit is the ordinary one.
     """
-    if argv is None:
+    if argv is None and sys.getprofile() is None and sys.gettrace() is None:
         try:
             _run(argv)
         except SystemExit as done:

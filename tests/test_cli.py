@@ -59,3 +59,15 @@ def test_the_program_keeps_usage_and_error_statuses(tmp_path):
     broken = _program("validate", bad)
     assert broken.returncode == 1
     assert broken.stdout.decode().startswith(f"{bad}:1:")
+
+
+def test_under_a_profiler_the_exit_is_the_ordinary_one(tmp_path):
+    """cProfile and coverage write their data at exit: the fast exit must not skip it."""
+    import subprocess
+    import sys
+
+    stats = tmp_path / "run.prof"
+    completed = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "tei_edition", "--version"],
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    assert stats.stat().st_size > 0
