@@ -140,7 +140,9 @@ def _type_kind(value: str) -> str | None:
     return _TYPE_KINDS.get(value)
 
 
-_LOCAL_NAMES: dict[str, str | None] = {}  # tag -> local name, filled as tags are met
+# tag -> local name, filled as tags are met; a comment's, processing
+# instruction's or entity reference's tag is a function (hashable, not a name)
+_LOCAL_NAMES: dict = {etree.Comment: None, etree.ProcessingInstruction: None, etree.Entity: None}
 _UNKNOWN = object()
 
 
@@ -151,7 +153,7 @@ def local_name(element) -> str | None:
         return _LOCAL_NAMES[tag]
     except KeyError:
         pass
-    except TypeError:  # a comment or processing instruction: its tag is a function
+    if tag.__class__ is not str:
         return None
     if tag.startswith(_TEI):
         name = tag[_TEI_LEN:]

@@ -661,3 +661,16 @@ def test_the_editions_own_registers_match_its_text():
     review = "rees-review.xml"
     assert all(any(Path(m.document).name == review for m in registers.get(i).mentions)
                for i in ("kim_il_sung", "stalin", "mao", "moscow", "uncertain_partners", "korean_war"))
+
+
+def test_comments_and_processing_instructions_inside_names_are_left_out(tmp_path):
+    """A comment among a mention's children once crashed the reader (its tag is a function)."""
+    (tmp_path / "t.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
+        "<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>\n"
+        '<text><body><p><persName ref="#p1">Anna <!-- who? --><surname>Mus<?pi x?>ter</surname></persName></p>\n'
+        '<listPerson><person xml:id="p1"><persName>Anna<!-- x --> <surname>Muster</surname></persName></person>'
+        "</listPerson></body></text></TEI>\n", encoding="utf-8")
+    person = index([tmp_path]).get("p1")
+    assert person.names == ("Muster", "Anna Muster")  # the structured label, then the text
+    assert [(m.line, m.text) for m in person.mentions] == [(2, "Anna Muster")]
