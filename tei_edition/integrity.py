@@ -369,21 +369,88 @@ def summarise(documents: list[Document], registers: Registers) -> list[tuple | N
     return out
 
 
-def check_links(documents: list[Document], tables: list[tuple]) -> set[tuple[str, str]]:
+_ALL_IDS = etree.XPath("//@xml:id", smart_strings=False)
+_HAS_LISTS = etree.XPath("boolean(//*[namespace-uri() = $ns and starts-with(local-name(), 'list')])")
+
+
+def table(document: Document) -> tuple | None:
+    """The :func:`summarise` table of one document, without running any check (None when not parsed).
+
+    A document without ``list*`` elements (most texts) needs only its ids;
+    the others are walked as :func:`check` walks them.
+    """
+    if document.tree is None:
+        return None
+    if etree.QName(document.root).namespace != TEI_NS:
+        return (str(document.path), None, [], [])
+    if not _HAS_LISTS(document.root, ns=TEI_NS):
+        return (str(document.path), set(_ALL_IDS(document.root)), [], [])
+    return summarise([document], check([document], local=False, links=False))[0]
+
+
+class LinkTables:
+    """The :func:`summarise` tables of every document, ready for :func:`check_links`.
+
+    What does not depend on the documents being checked (paths, ids, register
+    ids of every document) is worked out once per process and reused for
+    every chunk; pickled, only the tables travel.
+    """
+
+    def __init__(self, tables: list[tuple | None]):
+        self.tables = [table for table in tables if table is not None]  # the parsed documents'
+        self._base = None
+
+    def __getstate__(self):
+        return {"tables": self.tables, "_base": None}
+
+    def base(self):
+        if self._base is None:
+            owners, ids, by_path, register_ids, paths = [], [], {}, {}, {}
+            for path, table_ids, table_register_ids, _entries in self.tables:
+                owner = _Elsewhere(Path(path))
+                owners.append(owner)
+                ids.append(None if table_ids is None else dict.fromkeys(table_ids))
+                by_path[_normpath(path)] = owner
+                paths[id(owner)] = path
+                for ident in table_register_ids:
+                    register_ids.setdefault(ident, []).append((owner, None))
+            holders = {owner for owners_of in register_ids.values() for owner, _ in owners_of}
+            self._base = (owners, ids, by_path, register_ids, paths, holders)
+        return self._base
+
+    def registers(self, documents: list[Document]) -> tuple[Registers, dict[int, str]]:
+        """Registers of every document, ``documents`` (parsed, in the tables) standing for their own entries."""
+        owners, ids, by_path, register_ids, paths, holders = self.base()
+        mine = {str(d.path): d for d in documents}
+        registers = Registers([])
+        paths = dict(paths)
+        swapped = {}
+        for (path, *_rest), owner, table_ids in zip(self.tables, owners, ids):
+            document = mine.get(path)
+            if document is not None:
+                swapped[owner] = document
+                owner = document
+                paths[id(owner)] = path
+            if table_ids is not None:
+                registers.ids[owner] = table_ids
+        registers.by_path = dict(by_path)
+        for path, document in mine.items():
+            if by_path.get(_normpath(path)) in swapped:
+                registers.by_path[_normpath(path)] = document
+        registers.register_ids = register_ids
+        if not holders.isdisjoint(swapped):
+            registers.register_ids = {ident: [(swapped.get(owner, owner), element) for owner, element in owners_of]
+                                      for ident, owners_of in register_ids.items()}
+        return registers, paths
+
+
+def check_links(documents: list[Document], tables) -> set[tuple[str, str]]:
     """Check the pointers of ``documents`` (parsed, in ``tables``) against ``tables``
-    (:func:`summarise` of every parsed document, in input order).  Returns the
-    (path, id) pairs found pointed to."""
-    mine = {str(d.path): d for d in documents}
-    registers = Registers([])
-    paths: dict[int, str] = {}
-    for path, ids, register_ids, _entries in tables:
-        owner = mine.get(path) or _Elsewhere(Path(path))
-        paths[id(owner)] = path
-        registers.by_path[_normpath(path)] = owner
-        if ids is not None:
-            registers.ids[owner] = dict.fromkeys(ids)
-        for ident in register_ids:
-            registers.register_ids.setdefault(ident, []).append((owner, None))
+    (:func:`summarise` of every parsed document, in input order, or their
+    :class:`LinkTables`).  Returns the (path, id) pairs found pointed to."""
+    if not isinstance(tables, LinkTables):
+        tables = LinkTables(tables)
+    registers, paths = tables.registers(documents)
     for document in documents:
         if document in registers.ids:
             _check_pointers(document, registers)

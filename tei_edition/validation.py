@@ -158,38 +158,39 @@ def _finish(report: ValidationReport, notes, skipped) -> None:
 
 
 def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress) -> None:
-    """Per-document checks on ``executor``, in chunks; cross-document pointers here, on every document."""
+    """Everything per document on ``executor``, in chunks; the unused-entry warnings here.
+
+    Two rounds: first the tables of every document (its ids, register ids and
+    entries: a parse and one walk), then, with the tables of all, every check
+    of a chunk, pointers included.  The first round is cheap, so the wait for
+    its last chunk is short, and each document is checked where it was parsed.
+    """
+    import uuid
+
     from tei_edition import integrity, workers
 
-    for ref in forced:  # compiled before the workers fork, so they inherit them
-        run.schema_for(ref)
-    if not forced:
-        for ref in run._profile():
-            try:
-                run.schema_for(ref)
-            except TeiEditionError:
-                pass  # reported per document, as without workers
-    tasks = [([str(p) for p in chunk], forced, run.schema_only, tuple(run._catalogs))
-             for chunk in workers.chunks(files, workers.workers_of(executor))]
+    if forced:
+        for ref in forced:  # compiled before the workers fork, so they inherit them
+            run.schema_for(ref)
+    else:
+        compile_profile(run._catalogs)
+    names = [str(p) for p in files]
+    chunks = workers.chunks(names, workers.workers_of(executor))
+    tables = None
+    if not run.schema_only:
+        tables = [t for part in workers.map_ordered(executor, _table_chunk, chunks) for t in part]
+    links = None if tables is None else (uuid.uuid4().hex, integrity.LinkTables(tables))
+    tasks = [(chunk, forced, run.schema_only, tuple(run._catalogs), links) for chunk in chunks]
     notes: list[str] = []
     skipped: list = []
-    tables: list = []
-    for reports, chunk_notes, chunk_skipped, summaries in workers.map_ordered(executor, _check_chunk, tasks, progress,
-                                                                             [len(t[0]) for t in tasks]):
+    used: set = set()
+    for reports, chunk_notes, chunk_skipped, chunk_used in workers.map_ordered(executor, _check_chunk, tasks, progress,
+                                                                              [len(c) for c in chunks]):
         notes.extend(n for n in chunk_notes if n not in notes)
         skipped.extend(s for s in chunk_skipped if s not in skipped)
         report.files.extend(reports)
-        tables.extend(summaries)
-    if not run.schema_only:
-        parsed = [table for table in tables if table is not None]
-        link_tasks = [(task[0], parsed) for task in tasks]
-        used: set = set()
-        position = 0
-        for found, chunk_used in workers.map_ordered(executor, _check_links, link_tasks):
-            for diagnostics in found:
-                report.files[position].diagnostics.extend(diagnostics)
-                position += 1
-            used |= chunk_used
+        used |= chunk_used
+    if tables is not None:
         documents = [integrity.Document(path, file_report) for path, file_report in zip(files, report.files)]
         integrity.unused_entries(documents, tables, used)
         for document in documents:
@@ -198,7 +199,7 @@ def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, 
 
 
 def _readable(document) -> bool:
-    """Read and parse ``document`` without reporting: the worker has reported already."""
+    """Read and parse ``document`` without reporting: the worker that checks it reports."""
     try:
         document.source = Path(document.path).read_bytes()
         document.tree = parse_bytes(document.source, document.path)
@@ -208,11 +209,30 @@ def _readable(document) -> bool:
     return True
 
 
-def _check_chunk(task) -> tuple[list[FileReport], list[str], list]:
-    """In a worker: read, parse, grammar, Schematron and one-document integrity checks of a chunk of paths."""
+def _table_chunk(paths: list[str]) -> list:
+    """In a worker: the :func:`integrity.summarise` table of each path (None where it does not parse)."""
     from tei_edition import integrity
 
-    paths, forced, schema_only, catalogs = task
+    tables = []
+    for path in paths:
+        document = integrity.Document(Path(path), FileReport(path))
+        _readable(document)
+        tables.append(integrity.table(document))
+    return tables
+
+
+# The link tables a worker has last been sent: (key, integrity.LinkTables), so that it
+# prepares them once for all its chunks rather than once per chunk.
+_LINK_TABLES: tuple | None = None
+
+
+def _check_chunk(task) -> tuple[list[FileReport], list[str], list, set]:
+    """In a worker: read, parse, grammar, Schematron and integrity checks of a chunk of paths;
+    the pointers against ``links`` (key, :class:`integrity.LinkTables` of every document), when given."""
+    global _LINK_TABLES
+    from tei_edition import integrity
+
+    paths, forced, schema_only, catalogs, links = task
     run = _Run(schema_only=schema_only, catalogs=catalogs)
     documents = []
     reports = []
@@ -222,34 +242,15 @@ def _check_chunk(task) -> tuple[list[FileReport], list[str], list]:
         if run.read(document):
             documents.append(document)
     run.check_all(documents, forced)
-    summaries = []
+    used: set = set()
     if not schema_only:
-        registers = integrity.check(documents, links=False)
-        summaries = integrity.summarise(_aligned(paths, reports, documents), registers)
-    return reports, run.notes(), run.skipped(), summaries
-
-
-def _aligned(paths, reports, documents):
-    """One Document per path (an unparsed one where reading failed)."""
-    from tei_edition import integrity
-
-    by_report = {id(d.report): d for d in documents}
-    return [by_report.get(id(r)) or integrity.Document(Path(p), r) for p, r in zip(paths, reports)]
-
-
-def _check_links(task) -> tuple[list[list[Diagnostic]], set]:
-    """In a worker: the pointers of a chunk's documents, against the tables of all documents."""
-    from tei_edition import integrity
-
-    paths, tables = task
-    documents = []
-    for path in paths:
-        document = integrity.Document(Path(path), FileReport(path))
-        if _readable(document):
-            documents.append(document)
-    used = integrity.check_links(documents, tables)
-    by_path = {str(d.path): d.report.diagnostics for d in documents}
-    return [by_path.get(path, []) for path in paths], used
+        integrity.check(documents, links=False)
+        if links is not None:
+            known = _LINK_TABLES  # read once: executors with threads share the global
+            if known is None or known[0] != links[0]:
+                _LINK_TABLES = known = links
+            used = integrity.check_links(documents, known[1])
+    return reports, run.notes(), run.skipped(), used
 
 
 def _grammar_only(files, forced, run, report, jobs=None) -> None:
