@@ -111,7 +111,8 @@ def validate(
         executor = workers.make_executor(jobs, len(files))
     try:
         if not isinstance(executor, workers.InProcess):
-            _in_workers(files, forced, run, report, executor, progress)
+            again = (lambda: workers.make_executor(jobs, len(files))) if own else None
+            _in_workers(files, forced, run, report, executor, progress, again)
             return report
     finally:
         if own:
@@ -157,39 +158,56 @@ def _finish(report: ValidationReport, notes, skipped) -> None:
     report.skipped = skipped
 
 
-def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress) -> None:
+def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress, again=None) -> None:
     """Everything per document on ``executor``, in chunks; the unused-entry warnings here.
 
     Two rounds: first the tables of every document (its ids, register ids and
     entries: a parse and one walk), then, with the tables of all, every check
     of a chunk, pointers included.  The first round is cheap, so the wait for
     its last chunk is short, and each document is checked where it was parsed.
+
+    ``again()``, when given, makes a local pool like ``executor`` for the
+    second round: the first round's workers start at once while the schemas
+    are compiled here, and the second round's fork after it, inheriting the
+    compiled schemas and the tables instead of being sent them.
     """
+    global _LINK_TABLES
     import uuid
 
     from tei_edition import integrity, workers
 
+    names = [str(p) for p in files]
+    chunks = workers.chunks(names, workers.workers_of(executor))
+    tabling = [] if run.schema_only else [executor.submit(_table_chunk, chunk) for chunk in chunks]
     if forced:
-        for ref in forced:  # compiled before the workers fork, so they inherit them
+        for ref in forced:  # compiled before the checking workers fork, so they inherit them
             run.schema_for(ref)
     else:
         compile_profile(run._catalogs)
-    names = [str(p) for p in files]
-    chunks = workers.chunks(names, workers.workers_of(executor))
-    tables = None
+    tables = links = None
     if not run.schema_only:
-        tables = [t for part in workers.map_ordered(executor, _table_chunk, chunks) for t in part]
-    links = None if tables is None else (uuid.uuid4().hex, integrity.LinkTables(tables))
+        tables = [table for future in tabling for table in future.result()]
+        links = (uuid.uuid4().hex, integrity.LinkTables(tables))
+    second = executor
+    if again is not None and tabling:
+        executor.shutdown()  # its threads gone before the next fork
+        _LINK_TABLES, links = links, (links[0], None)  # inherited by the fork
+        second = again()
     tasks = [(chunk, forced, run.schema_only, tuple(run._catalogs), links) for chunk in chunks]
     notes: list[str] = []
     skipped: list = []
     used: set = set()
-    for reports, chunk_notes, chunk_skipped, chunk_used in workers.map_ordered(executor, _check_chunk, tasks, progress,
-                                                                              [len(c) for c in chunks]):
-        notes.extend(n for n in chunk_notes if n not in notes)
-        skipped.extend(s for s in chunk_skipped if s not in skipped)
-        report.files.extend(reports)
-        used |= chunk_used
+    try:
+        for reports, chunk_notes, chunk_skipped, chunk_used in workers.map_ordered(
+                second, _check_chunk, tasks, progress, [len(c) for c in chunks]):
+            notes.extend(n for n in chunk_notes if n not in notes)
+            skipped.extend(s for s in chunk_skipped if s not in skipped)
+            report.files.extend(reports)
+            used |= chunk_used
+    finally:
+        if second is not executor:
+            second.shutdown()
+            _LINK_TABLES = None
     if tables is not None:
         documents = [integrity.Document(path, file_report) for path, file_report in zip(files, report.files)]
         integrity.unused_entries(documents, tables, used)
@@ -247,7 +265,7 @@ def _check_chunk(task) -> tuple[list[FileReport], list[str], list, set]:
         integrity.check(documents, links=False)
         if links is not None:
             known = _LINK_TABLES  # read once: executors with threads share the global
-            if known is None or known[0] != links[0]:
+            if known is None or known[0] != links[0]:  # (links[1] is None only where known came by fork)
                 _LINK_TABLES = known = links
             used = integrity.check_links(documents, known[1])
     return reports, run.notes(), run.skipped(), used

@@ -67,7 +67,9 @@ def command(paths, schemas, schema_only, output_format, strict, catalogs, jobs, 
     from tei_edition.progress import Progress, plural
     from tei_edition.validation import validate
 
-    progress = Progress(len(collect(paths)), "validating", quiet=quiet)
+    progress = Progress(None, "validating", quiet=quiet)
+    if progress.shown:  # the bar needs the count; otherwise the folders are walked once, by validate
+        progress.start(len(collect(paths)))
     try:
         report = validate(paths, schema=list(schemas) or None, schema_only=schema_only, strict=strict,
                           catalogs=catalogs, jobs=jobs, progress=progress)
