@@ -187,14 +187,16 @@ def surface(element) -> str:
 
 
 def _collect_text(element, parts: list[str]) -> None:
-    if element.text and isinstance(element.tag, str):
-        parts.append(element.text)
+    text = element.text
+    if text and element.tag.__class__ is str:
+        parts.append(text)
+    known = _LOCAL_NAMES
     for child in element:
-        name = local_name(child)
-        if name is None:
-            pass  # comments, processing instructions, other vocabularies
-        elif name in _SKIP:
-            pass
+        name = known.get(child.tag, _UNKNOWN)
+        if name is _UNKNOWN:
+            name = local_name(child)
+        if name is None or name in _SKIP:
+            pass  # comments, processing instructions, other vocabularies; notes, deletions ...
         elif name == "choice":
             readings = [c for c in child if local_name(c) is not None]
             chosen = next((c for want in _CHOICE_PREFERENCE for c in readings if local_name(c) == want), None)
@@ -202,12 +204,20 @@ def _collect_text(element, parts: list[str]) -> None:
                 chosen = readings[0]
             if chosen is not None:
                 _collect_text(chosen, parts)
-        elif name in ("lb", "pb", "cb"):
+        elif name in _BREAKS:
             parts.append(_JOIN if child.get("break") == "no" else " ")
-        else:
+        elif len(child):
             _collect_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
+        else:
+            text = child.text
+            if text:
+                parts.append(text)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+
+
+_BREAKS = frozenset({"lb", "pb", "cb"})
 
 
 @dataclass
@@ -530,9 +540,13 @@ class _Reader:
         if up is None:  # the root: its id names the document, not a place in it
             found = (TEXT, None, None)
         else:
-            region, anchor, entry = self._inside(up)
-            name = _LOCAL_NAMES.get(node.tag) or local_name(node)
-            region = _REGION_OF.get(name, region)
+            found = self._contexts.get(up)
+            region, anchor, entry = found if found is not None else self._inside(up)
+            name = _LOCAL_NAMES.get(node.tag, _UNKNOWN)
+            if name is _UNKNOWN:
+                name = local_name(node)
+            if name in _REGION_OF:
+                region = _REGION_OF[name]
             anchor = node.get(XML_ID) or anchor
             if name in _ENTRY_PARENTS and is_entry(node, name):
                 entry = node
