@@ -294,6 +294,16 @@ class DateList(_Rows):
     __slots__ = ()
     _make = "date"
 
+    @property
+    def table(self) -> DateTable:
+        """The column table the dates are read from (for writers that read columns)."""
+        return self._table
+
+    @property
+    def rows(self) -> array:
+        """Their row numbers in :attr:`table`."""
+        return self._rows
+
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 

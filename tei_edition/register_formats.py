@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from tei_edition.errors import UsageProblem
-from tei_edition.mentions import REGIONS, DateMention, Mention, MentionList
+from tei_edition.mentions import REGIONS, DateList, DateMention, Mention, MentionList
 from tei_edition.registers import ENTRY_KINDS, KINDS, Dangling, Entry, Index
 
 
@@ -247,11 +247,39 @@ def _json_entries(entries: list[Entry], indent: str, mentions_json: _MentionsJSO
 def _dates_json(dates) -> Iterator[str]:
     """``_dumps(date_dict(d))`` for each date, with the repeated strings encoded once."""
     literal = _Strings()
+    if isinstance(dates, DateList):
+        yield from _date_rows_json(dates, literal)
+        return
     for d in dates:
         head = "".join(f'"{name}": {literal(value)}, ' for name, value in d.attributes().items())
         yield (f'{{{head}"precision": {literal(d.precision)}, "is_range": {"true" if d.is_range else "false"}, '
                f'"text": {literal(d.text)}, "document": {literal(d.document)}, "line": {d.line}, '
                f'"anchor": {literal(d.anchor)}, "region": "{d.region}", "element": {literal(d.element)}}}')
+
+
+_DATING_NAMES = ("when", "from", "to", "notBefore", "notAfter")
+
+
+def _date_rows_json(dates: DateList, literal: _Strings) -> Iterator[str]:
+    """:func:`_dates_json` straight from the column table (no DateMention per row)."""
+    table = dates.table
+    datings, texts, anchors, elements = (table.datings.values, table.texts.values, table.anchors.values,
+                                         table.elements.values)
+    names = table.documents
+    dating, doc, line, text, anchor, region, element = (table.dating, table.doc, table.line, table.text,
+                                                        table.anchor, table.region, table.element)
+    heads: dict[int, str] = {}
+    for row in dates.rows:
+        number = dating[row]
+        head = heads.get(number)
+        if head is None:
+            values = datings[number]
+            head = heads[number] = "{" + "".join(
+                f'"{name}": {literal(value)}, ' for name, value in zip(_DATING_NAMES, values) if value is not None
+            ) + f'"precision": {literal(values[5])}, "is_range": {"true" if values[6] else "false"}, '
+        yield (f'{head}"text": {literal(texts[text[row]] or "")}, "document": {literal(names[doc[row]])}, '
+               f'"line": {line[row]}, "anchor": {literal(anchors[anchor[row]])}, "region": "{REGIONS[region[row]]}", '
+               f'"element": {literal(elements[element[row]])}}}')
 
 
 def _json_kind(index: Index, kind: str, indent: str = "", mentions_json=None) -> Iterator[str]:

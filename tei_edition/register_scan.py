@@ -655,17 +655,29 @@ def _children(element, *names):
             yield child
 
 
-def _name_elements(element, name, kind):
-    wanted = _NAMES[kind]
+def _named_children(element) -> list[tuple]:
+    """(local name, child) for each child, names looked up once."""
+    known = _LOCAL_NAMES
     found = []
     for child in element:
-        child_name = local_name(child)
+        name = known.get(child.tag, _UNKNOWN)
+        found.append((local_name(child) if name is _UNKNOWN else name, child))
+    return found
+
+
+def _name_elements(element, name, kind, kids=None):
+    wanted = _NAMES[kind]
+    found = []
+    for child_name, child in (kids if kids is not None else _named_children(element)):
         if child_name in wanted:
-            found.append((wanted.index(child_name), child))
+            found.append((wanted.index(child_name), child_name, child))
         elif name == "biblStruct" and child_name in _BIBL_PARTS:
-            found.extend((0, title) for title in _children(child, "title"))
-    found.sort(key=lambda pair: pair[0])  # stable: by preference, then document order
-    return [child for _, child in found]
+            found.extend((0, "title", title) for title in _children(child, "title"))
+    found.sort(key=lambda triple: triple[0])  # stable: by preference, then document order
+    return [(child_name, child) for _, child_name, child in found]
+
+
+_PERSON_PARTS = frozenset({"forename", "nameLink", "surname"})
 
 
 def person_label(name_element) -> str:
@@ -678,7 +690,7 @@ def person_label(name_element) -> str:
     ("Metternich, Clemens Wenzel Lothar"; "Kim, Il Sung").  An unstructured
     name is its text.
     """
-    parts = [(local_name(c), surface(c)) for c in _children(name_element, "forename", "nameLink", "surname")]
+    parts = [(name, surface(c)) for name, c in _named_children(name_element) if name in _PERSON_PARTS]
     parts = [(name, text) for name, text in parts if text]
     if not parts:
         return surface(name_element)
@@ -713,9 +725,10 @@ def standalone_xml(raw: bytes) -> str:
 def _entry_fields(element, name, document, offset, collector: Collector) -> dict:
     kind = KIND_OF_ENTRY[name]
     ident = element.get(XML_ID)
+    kids = _named_children(element)
     names: list[str] = []
-    for child in _name_elements(element, name, kind):
-        if local_name(child) == "persName":
+    for child_name, child in _name_elements(element, name, kind, kids):
+        if child_name == "persName":
             names.append(person_label(child))
         names.append(surface(child))
     names = [n for n in dict.fromkeys(names) if n]
@@ -727,33 +740,41 @@ def _entry_fields(element, name, document, offset, collector: Collector) -> dict
         label = ident
 
     idnos = []
-    for holder in [element, *_children(element, *_BIBL_PARTS)]:
-        for idno in _children(holder, "idno"):
-            value = normalise_space("".join(idno.itertext()))
-            if value:
-                idnos.append((idno.get("type"), value))
+    holders = [kids] + [_named_children(child) for child_name, child in kids if child_name in _BIBL_PARTS]
+    for holder in holders:
+        for child_name, idno in holder:
+            if child_name == "idno":
+                value = normalise_space("".join(idno.itertext()))
+                if value:
+                    idnos.append((idno.get("type"), value))
 
+    first: dict[str, object] = {}
+    for child_name, child in kids:
+        if child_name not in first:
+            first[child_name] = child
     birth = death = None
     if kind == "persons":
-        birth = _life_date(element, "birth", collector, offset)
-        death = _life_date(element, "death", collector, offset)
+        birth = _life_date(first.get("birth"), "birth", collector, offset)
+        death = _life_date(first.get("death"), "death", collector, offset)
     lat = lon = None
     if kind == "places":
         lat, lon = _coordinates(element, collector, document, offset)
-    note = next((surface(child) for child in _children(element, "note")), None)
+    note = first.get("note")
+    note = surface(note) if note is not None else None
     return dict(
         label=label, names=tuple(names), type=element.get("type"), idnos=tuple(idnos), birth=birth,
         death=death, lat=lat, lon=lon, note=note or None,
     )
 
 
-def _life_date(element, which, collector: Collector, offset):
-    for child in _children(element, which):
-        raw = tuple(child.get(attribute) for attribute in w3c.DATE_ATTRIBUTES)
-        number, _ = collector.dating(raw)
-        values = collector.dates.datings.values[number]
-        return dict(values=values, text=surface(child), line=offset + (child.sourceline or 0), element=which)
-    return None
+def _life_date(child, which, collector: Collector, offset):
+    """The first ``birth`` or ``death`` child (``child``; None: there is none)."""
+    if child is None:
+        return None
+    get = child.get
+    number, _ = collector.dating((get("when"), get("from"), get("to"), get("notBefore"), get("notAfter")))
+    values = collector.dates.datings.values[number]
+    return dict(values=values, text=surface(child), line=offset + (child.sourceline or 0), element=which)
 
 
 _GEO_SPLIT = re.compile(r"[\s,;]+")
@@ -817,8 +838,17 @@ def _remove_keeping_tail(element) -> None:
     parent.remove(element)
 
 
+_IDS = etree.XPath("descendant-or-self::*/@xml:id", smart_strings=False)
+
+
 def find_ids(path, wanted: set[str]) -> set[str]:
     """Which of ``wanted`` are ``xml:id`` values in the file (any element)."""
+    try:
+        small = os.path.getsize(path) <= TREE_LIMIT
+    except OSError:
+        small = False
+    if small:  # one parse and one search at C speed; larger files are streamed
+        return wanted.intersection(_IDS(parse_file(path).getroot()))
     found = set()
     for _, element in iterparse(path, events=("end",)):
         ident = element.get(XML_ID)

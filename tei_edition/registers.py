@@ -225,6 +225,7 @@ class _Resolver:
                  prefixes: dict[str, dict]):
         self.documents = set(documents)
         self.prefixes = prefixes
+        self._plain: dict[str, pointers.Pointer] = {}
         self.by_key: dict[tuple[str, str], int] = {}
         self.by_id: dict[str, int] = {}
         self.by_idno_url: dict[str, int] = {}
@@ -256,7 +257,13 @@ class _Resolver:
             if number is None and "://" in token:
                 number = self.by_idno_url.get(url_key(token))
             return ("entry", number) if number is not None else ("dangling", f"no entry has the key {token!r}")
-        pointer = pointers.classify(token, self.prefixes.get(document))
+        prefixes = self.prefixes.get(document)
+        if prefixes:
+            pointer = pointers.classify(token, prefixes)
+        else:  # the same token from many documents: read it once (a Pointer is immutable)
+            pointer = self._plain.get(token)
+            if pointer is None:
+                pointer = self._plain[token] = pointers.classify(token)
         kind = pointer.kind
         if kind is pointers.Kind.EXTERNAL:
             number = self.by_idno_url.get(url_key(pointer.url))

@@ -674,3 +674,10 @@ def test_comments_and_processing_instructions_inside_names_are_left_out(tmp_path
     person = index([tmp_path]).get("p1")
     assert person.names == ("Muster", "Anna Muster")  # the structured label, then the text
     assert [(m.line, m.text) for m in person.mentions] == [(2, "Anna Muster")]
+
+
+def test_json_dates_written_from_the_columns_equal_those_written_from_objects(registers):
+    from tei_edition.register_formats import _dates_json
+
+    assert len(registers.dates) > 10
+    assert list(_dates_json(registers.dates)) == list(_dates_json(list(registers.dates)))
