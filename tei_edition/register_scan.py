@@ -462,11 +462,13 @@ class _Reader:
         entry_kinds, hints, date_texts = KIND_OF_ENTRY, _MENTION_HINT, _DATE_TEXT
         mention, date = self._mention, self._date
         entries = []
+        known, entry_parents = _LOCAL_NAMES, _ENTRY_PARENTS
         for element in top.iter(_HIT_TAGS):
             name = names[element.tag]
             if name in entry_kinds:
-                if is_entry(element, name):
-                    entries.append((element, name))
+                if element.get(XML_ID) is not None and (parent := element.getparent()) is not None and (
+                        known.get(parent.tag) or local_name(parent)) in entry_parents[name]:
+                    entries.append((element, name))  # a register entry (is_entry)
                 elif want_mentions:
                     value = element.get("sameAs")
                     if value:
@@ -570,9 +572,12 @@ class _Reader:
         mode = STRICT
         if name in _TYPED:
             kind = element.get("type")
-            hint = type_kind(kind)
             if kind is None:
-                mode = LENIENT
+                hint, mode = None, LENIENT
+            else:
+                hint = _TYPE_KIND_CACHE.get(kind, _UNKNOWN)
+                if hint is _UNKNOWN:
+                    hint = type_kind(kind)
         parent = element.getparent()
         if parent is None:
             region, anchor, entry = TEXT, None, None
