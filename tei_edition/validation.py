@@ -111,8 +111,7 @@ def validate(
         executor = workers.make_executor(jobs, len(files))
     try:
         if not isinstance(executor, workers.InProcess):
-            again = (lambda: workers.make_executor(jobs, len(files))) if own else None
-            _in_workers(files, forced, run, report, executor, progress, again)
+            _in_workers(files, forced, run, report, executor, progress, handoff=own and workers.forks(executor))
             return report
     finally:
         if own:
@@ -158,62 +157,114 @@ def _finish(report: ValidationReport, notes, skipped) -> None:
     report.skipped = skipped
 
 
-def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress, again=None) -> None:
+def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress, handoff=False) -> None:
     """Everything per document on ``executor``, in chunks; the unused-entry warnings here.
 
     Two rounds: first the tables of every document (its ids, register ids and
     entries: a parse and one walk), then, with the tables of all, every check
-    of a chunk, pointers included.  The first round is cheap, so the wait for
-    its last chunk is short, and each document is checked where it was parsed.
+    of a chunk, pointers included.  The first round is cheap, and each
+    document is checked where it was parsed.
 
-    ``again()``, when given, makes a local pool like ``executor`` for the
-    second round: the first round's workers start at once while the schemas
-    are compiled here, and the second round's fork after it, inheriting the
-    compiled schemas and the tables instead of being sent them.
+    With ``handoff`` (a local pool whose workers will fork from this process
+    now) both rounds are queued at once: a checking task runs its
+    one-document checks, then waits for the tables, which this process writes
+    to a file once the first round is in, so no worker waits for a round to
+    end.  Otherwise the tables go with each task (a worker prepares them once).
     """
-    global _LINK_TABLES
     import uuid
 
     from tei_edition import integrity, workers
 
-    names = [str(p) for p in files]
-    chunks = workers.chunks(names, workers.workers_of(executor))
-    tabling = [] if run.schema_only else [executor.submit(_table_chunk, chunk) for chunk in chunks]
     if forced:
-        for ref in forced:  # compiled before the checking workers fork, so they inherit them
+        for ref in forced:  # compiled before the workers fork, so they inherit them
             run.schema_for(ref)
     else:
         compile_profile(run._catalogs)
+    names = [str(p) for p in files]
+    chunks = workers.chunks(names, workers.workers_of(executor))
+    key = uuid.uuid4().hex
     tables = links = None
-    if not run.schema_only:
-        tables = [table for future in tabling for table in future.result()]
-        links = (uuid.uuid4().hex, integrity.LinkTables(tables))
-    second = executor
-    if again is not None and tabling:
-        executor.shutdown()  # its threads gone before the next fork
-        _LINK_TABLES, links = links, (links[0], None)  # inherited by the fork
-        second = again()
-    tasks = [(chunk, forced, run.schema_only, tuple(run._catalogs), links) for chunk in chunks]
-    notes: list[str] = []
-    skipped: list = []
-    used: set = set()
-    try:
-        for reports, chunk_notes, chunk_skipped, chunk_used in workers.map_ordered(
-                second, _check_chunk, tasks, progress, [len(c) for c in chunks]):
+    with _Handoff(key, handoff and not run.schema_only) as shared:
+        tabling = [] if run.schema_only else [executor.submit(_table_chunk, chunk) for chunk in chunks]
+        if shared.active:
+            links = (key, None)
+            checking = _submit_checks(executor, chunks, forced, run, links)
+        if tabling:
+            tables = [table for future in tabling for table in future.result()]
+            shared.give(tables)
+        if not run.schema_only and not shared.active:
+            links = (key, integrity.LinkTables(tables))
+        if not shared.active:
+            checking = _submit_checks(executor, chunks, forced, run, links)
+        notes: list[str] = []
+        skipped: list = []
+        used: set = set()
+        for reports, chunk_notes, chunk_skipped, chunk_used in workers.gather_ordered(
+                checking, progress, [len(c) for c in chunks]):
             notes.extend(n for n in chunk_notes if n not in notes)
             skipped.extend(s for s in chunk_skipped if s not in skipped)
             report.files.extend(reports)
             used |= chunk_used
-    finally:
-        if second is not executor:
-            second.shutdown()
-            _LINK_TABLES = None
     if tables is not None:
         documents = [integrity.Document(path, file_report) for path, file_report in zip(files, report.files)]
         integrity.unused_entries(documents, tables, used)
         for document in documents:
             _drop_repeats(document.report)
     _finish(report, notes, skipped)
+
+
+def _submit_checks(executor, chunks, forced, run: "_Run", links) -> list:
+    return [executor.submit(_check_chunk, (chunk, forced, run.schema_only, tuple(run._catalogs), links))
+            for chunk in chunks]
+
+
+class _Handoff:
+    """The link tables passed to forked workers through a file, once they are all read.
+
+    Entered before the workers fork (they inherit the event and the file's
+    name, as :data:`_LINK_TABLES` ``= (key, None, (event, path))``); a
+    checking task waits for :meth:`give` before its pointer checks.  Leaving
+    always releases the workers (with no tables, when the first round failed:
+    they raise) and removes the file.
+    """
+
+    def __init__(self, key: str, active: bool):
+        self.key = key
+        self.active = active
+        self.event = self.path = None
+
+    def __enter__(self):
+        global _LINK_TABLES
+        if self.active:
+            import multiprocessing
+            import tempfile
+
+            self.event = multiprocessing.get_context("fork").Event()
+            handle, self.path = tempfile.mkstemp(prefix="tei-edition-links-", suffix=".pickle")
+            os.close(handle)
+            _LINK_TABLES = (self.key, None, (self.event, self.path))
+        return self
+
+    def give(self, tables) -> None:
+        if self.active:
+            import pickle
+
+            with open(self.path, "wb") as stream:
+                pickle.dump(tables, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            self.event.set()
+
+    def __exit__(self, *_exc) -> None:
+        global _LINK_TABLES
+        if self.active:
+            if not self.event.is_set():
+                with open(self.path, "wb"):
+                    pass  # empty: no tables
+                self.event.set()
+            _LINK_TABLES = None
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
 
 
 def _readable(document) -> bool:
@@ -240,8 +291,34 @@ def _table_chunk(paths: list[str]) -> list:
 
 
 # The link tables a worker has last been sent: (key, integrity.LinkTables), so that it
-# prepares them once for all its chunks rather than once per chunk.
+# prepares them once for all its chunks rather than once per chunk; in a forked
+# worker, before they are read, (key, None, (event, path)) of their _Handoff.
 _LINK_TABLES: tuple | None = None
+
+
+def _link_tables(links):
+    """In a worker: the LinkTables of ``links`` = (key, LinkTables or None: handed off)."""
+    global _LINK_TABLES
+    from tei_edition import integrity
+
+    known = _LINK_TABLES  # read once: executors with threads share the global
+    if known is not None and known[0] == links[0] and known[1] is not None:
+        return known[1]
+    if links[1] is not None:
+        _LINK_TABLES = links
+        return links[1]
+    if known is None or known[0] != links[0]:
+        raise RuntimeError("the link tables were handed to other workers")
+    import pickle
+
+    event, path = known[2]
+    event.wait()
+    with open(path, "rb") as stream:
+        data = stream.read()
+    if not data:
+        raise RuntimeError("the link tables were not made")
+    _LINK_TABLES = (links[0], integrity.LinkTables(pickle.loads(data)))
+    return _LINK_TABLES[1]
 
 
 def _check_chunk(task) -> tuple[list[FileReport], list[str], list, set]:
@@ -264,10 +341,7 @@ def _check_chunk(task) -> tuple[list[FileReport], list[str], list, set]:
     if not schema_only:
         integrity.check(documents, links=False)
         if links is not None:
-            known = _LINK_TABLES  # read once: executors with threads share the global
-            if known is None or known[0] != links[0]:  # (links[1] is None only where known came by fork)
-                _LINK_TABLES = known = links
-            used = integrity.check_links(documents, known[1])
+            used = integrity.check_links(documents, _link_tables(links))
     return reports, run.notes(), run.skipped(), used
 
 

@@ -82,6 +82,14 @@ def start(executor: Executor) -> None:
         executor.submit(int).result()  # the fork context starts every worker at the first task
 
 
+def forks(executor: Executor) -> bool:
+    """Whether ``executor`` is a local pool whose workers are forked from this process."""
+    if not isinstance(executor, ProcessPoolExecutor):
+        return False
+    context = getattr(executor, "_mp_context", None)
+    return context is not None and context.get_start_method() == "fork"
+
+
 def _die_with_parent() -> None:
     """Ask Linux to end this worker when the process that started it dies.
 
@@ -137,8 +145,12 @@ def map_ordered(executor: Executor, function, arguments: list, progress=None, si
     ``progress(n)`` is called as results arrive, n being the finished
     argument's entry in ``sizes`` (how many files it stood for; default 1).
     """
-    futures = [executor.submit(function, argument) for argument in arguments]
-    sizes = sizes or [1] * len(arguments)
+    return gather_ordered([executor.submit(function, argument) for argument in arguments], progress, sizes)
+
+
+def gather_ordered(futures: list, progress=None, sizes=None) -> list:
+    """The results of ``futures``, in their order (see :func:`map_ordered`)."""
+    sizes = sizes or [1] * len(futures)
     results = []
     for size, future in zip(sizes, futures):
         results.append(future.result())
