@@ -15,7 +15,6 @@ gDay, time) are valid but cannot be placed on a timeline.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 
@@ -58,11 +57,16 @@ class DateValue:
         return self.year is not None
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in_month(year: int | None, month: int) -> int:
+    if month != 2:
+        return _MONTH_DAYS[month - 1]
     if year is None:
-        return 29 if month == 2 else calendar.monthrange(2001, month)[1]
-    # calendar works for positive years only; leap rules repeat every 400 years.
-    return calendar.monthrange(year % 400 or 400, month)[1]
+        return 29
+    year = year % 400 or 400  # Gregorian leap rules repeat every 400 years (BCE years included)
+    return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
 
 
 def parse(value: str) -> DateValue:

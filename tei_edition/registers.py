@@ -368,7 +368,7 @@ def _check_kinds(kinds) -> tuple[str, ...]:
 
 
 def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAULT_TEXTS, jobs: int | None = None,
-          executor=None, progress=None) -> Index:
+          executor=None, progress=None, files: Sequence[Path] | None = None) -> Index:
     """Read the TEI files under ``paths`` (default ``texts/``) and build their registers.
 
     ``kinds`` limits what is returned (persons, places, orgs, works, events,
@@ -381,9 +381,11 @@ def index(paths=(), *, kinds: Iterable[str] | str = KINDS, default: Path = DEFAU
     :class:`concurrent.futures.Executor`) scan the files, a chunk each; what
     they read is merged here in input order, so the result is the same
     whatever runs it.  ``progress(n)`` hears of every ``n`` files scanned.
+    ``files``: what :func:`~tei_edition.inputs.collect` gives for ``paths``,
+    when the caller has it already (it is not collected again).
     """
     kinds = _check_kinds(kinds)
-    files = collect(paths, default=default)
+    files = collect(paths, default=default) if files is None else list(files)
     options = (any(kind in ENTRY_KINDS for kind in kinds), "dates" in kinds)
     names = [path.as_posix() for path in files]
     own = executor is None

@@ -63,7 +63,7 @@ def command(paths, kind, format_, mentions, output, jobs, quiet):
         refuse_overwriting(output, files)  # -o texts/registers.xml would replace the editor's register
     progress = Progress(len(files), "indexing", quiet=quiet)
     try:
-        registers = index(paths, kinds=kind, jobs=jobs, progress=progress)
+        registers = index(paths, kinds=kind, jobs=jobs, progress=progress, files=files)
     finally:
         progress.close()
     for problem in registers.skipped:
