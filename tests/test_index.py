@@ -681,3 +681,13 @@ def test_json_dates_written_from_the_columns_equal_those_written_from_objects(re
 
     assert len(registers.dates) > 10
     assert list(_dates_json(registers.dates)) == list(_dates_json(list(registers.dates)))
+
+
+def test_files_already_collected_give_the_same_registers():
+    from tei_edition.inputs import collect
+    from tei_edition.register_formats import WRITERS
+
+    def json_of(registers):
+        return "".join(WRITERS["json"](registers, "all"))
+
+    assert json_of(index([FIXTURES], files=collect([FIXTURES]))) == json_of(index([FIXTURES]))
