@@ -100,7 +100,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     changed it only hashes the inputs; otherwise only the text pages whose
     inputs changed are rendered again.  ``clean`` builds everything anew.
     """
-    from tei_edition.sitewriter import check_output_location
+    from tei_edition.sitewriter import SiteWriter, check_output_location
 
     named = [Path(p) for p in paths] or [inputs.DEFAULT_TEXTS]
     result = BuildResult(Path(out), str(out), Report())
@@ -122,16 +122,18 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
     pages: dict[str, str | bytes] = {}
     downloads, data = _downloads(plan)                             # 6. data downloads (made on the workers)
-    _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts, and
-                  site_pages=[*_site_pages(plan, params, searchable=searchable), *data,  # 5. registers, chronology,
-                              ("index.html", "_home", (title, downloads))])  # map, search, home (listing all of it)
-    result.pages = sorted(name for name in pages if name.endswith(".html"))
-    result.texts = sum(1 for s in plan.texts if s.page in pages)
-    pages.update({name: resources.asset(name).read_bytes() for name in ASSETS})
-    if searchable:
-        pages[search.SCRIPT_NAME] = search.search_script()
-    _write(result, named, pages, plan, language=_text_language(plan, lang), searchable=searchable,
-           cache=cache)                                            # 7., 8.
+    with SiteWriter(result.out, inputs=named) as site:             # 7. each page written as it comes
+        _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts, and
+                      site_pages=[*_site_pages(plan, params, searchable=searchable), *data,  # 5. registers,
+                                  ("index.html", "_home", (title, downloads))],  # chronology, map, search, home
+                      write=site.write)
+        result.pages = sorted(name for name in pages if name.endswith(".html"))
+        result.texts = sum(1 for s in plan.texts if s.page in pages)
+        extra = {name: resources.asset(name).read_bytes() for name in ASSETS}
+        if searchable:
+            extra[search.SCRIPT_NAME] = search.search_script()
+        _write(result, site, extra, plan, language=_text_language(plan, lang), searchable=searchable,
+               cache=cache)                                        # 8. search, the rest
     result.built = True
     return result
 
@@ -267,11 +269,12 @@ _RENDERING: tuple | None = None
 
 
 def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool,
-                  jobs=None, progress=None, cache=None, site_pages=()) -> None:
+                  jobs=None, progress=None, cache=None, site_pages=(), write=None) -> None:
     """Render ``plan.texts`` into ``pages``, in input order; pages whose key the cache knows are reused.
 
     ``site_pages`` (name, SitePages method, arguments) are rendered on the same workers: a register
-    page of a large corpus takes as long as hundreds of texts, so they go first."""
+    page of a large corpus takes as long as hundreds of texts, so they go first.  ``write(name, page)``
+    is called for each page as soon as it and those before it are there (the workers go on meanwhile)."""
     global _RENDERING
     from tei_edition import workers
 
@@ -297,16 +300,26 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
         with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0)) as executor:
             chunks = workers.chunks(wanted, workers.workers_of(executor))
             tasks = [("site", spec) for spec in site_pages] + [("texts", chunk) for chunk in chunks]
-            outcomes = workers.map_ordered(executor, _render_task, tasks, progress,
-                                           [0] * len(site_pages) + [len(c) for c in chunks])
+            futures = [executor.submit(_render_task, task) for task in tasks]
+            outcomes = workers.ordered(futures, progress, [0] * len(site_pages) + [len(c) for c in chunks])
+            try:
+                _take_pages(plan, pages, result, force, cache, site_pages, reused, outcomes, write)
+            except BaseException:  # a refused text, Ctrl-C: the rest is not rendered
+                executor.shutdown(wait=False, cancel_futures=True)
+                raise
     finally:
         _RENDERING = None
-    for name, html, links in outcomes[:len(site_pages)]:
-        pages[name] = html
+
+
+def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache, site_pages, reused: dict,
+                outcomes, write) -> None:
+    """The rendered pages from ``outcomes`` and the reused ones, in input order, into ``pages`` (and ``write``)."""
+    for _spec in site_pages:
+        name, html, links = next(outcomes)
+        _keep(pages, write, name, html)
         for link, path in links.items():
             plan.files.setdefault(link, path)
-    outcomes = outcomes[len(site_pages):]
-    done = {number: outcome for chunk in outcomes for outcome in chunk for number in [outcome[0]]}
+    done: dict = {}
     for number, source in enumerate(plan.texts):
         if number in reused:
             old = reused[number]
@@ -315,19 +328,27 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
                 report.add(line, column, severity, message, rule)
             page, links, problem = old["html"], {name: Path(path) for name, path in old["links"].items()}, None
         else:
-            _number, page, report, problem, links = done[number]
+            while number not in done:
+                done.update((outcome[0], outcome) for outcome in next(outcomes))
+            _number, page, report, problem, links = done.pop(number)
         if problem is not None:
             if not force:  # the path as the user named it, not the parser's absolute URL
                 raise XMLProblem(str(source.path), *problem[1:])
             report.add(problem[1], problem[2], "error", f"{problem[3]}; the text has no page", problem[4])
         else:
-            pages[source.page] = page
+            _keep(pages, write, source.page, page)
             if cache is not None:
                 cache.rendered(source.page, page, report, links)
         if report.diagnostics:
             result.render.append(report)
         for name, path in links.items():
             plan.files.setdefault(name, path)
+
+
+def _keep(pages: dict, write, name: str, page) -> None:
+    pages[name] = page
+    if write is not None:
+        write(name, page)
 
 
 def _render_task(task):
@@ -444,35 +465,35 @@ def _text_language(plan: Plan, default: str) -> str:
     return found.most_common(1)[0][0] if found else default.split("-")[0]
 
 
-def _write(result: BuildResult, named, pages: dict, plan: Plan, *, language: str, searchable: bool,
+def _write(result: BuildResult, site, pages: dict, plan: Plan, *, language: str, searchable: bool,
            cache=None) -> None:
+    """Write ``pages`` and the copies into ``site`` (the rendered pages are there already), with search."""
     from tei_edition.buildcache import CACHE_DIR
-    from tei_edition.sitewriter import MARKER, SiteWriter
+    from tei_edition.sitewriter import MARKER
 
     copies = [(source.path, f"{TEI_DATA}/{source.rel}") for source in plan.sources]
     copies += [(path, name) for name, path in sorted(plan.files.items())]
-    with SiteWriter(result.out, inputs=named) as site:
-        # Pagefind reads only the HTML: those go first, and the rest is written while it runs.
-        for first in (True, False):
+    # Pagefind reads only the HTML: those go first, and the rest is written while it runs.
+    for first in (True, False):
+        if first is False and searchable:
+            indexing = search.start_indexing(site.root, language=language)
+        try:
+            for name in sorted(pages):
+                if _read_by_pagefind(name) is first:
+                    site.write(name, pages[name])
+            for path, name in copies:
+                if _read_by_pagefind(name) is first:
+                    site.copy(path, name)
+        except BaseException:
             if first is False and searchable:
-                indexing = search.start_indexing(site.root, language=language)
-            try:
-                for name in sorted(pages):
-                    if _read_by_pagefind(name) is first:
-                        site.write(name, pages[name])
-                for path, name in copies:
-                    if _read_by_pagefind(name) is first:
-                        site.copy(path, name)
-            except BaseException:
-                if first is False and searchable:
-                    indexing.stop()
-                raise
-        if searchable:
-            result.search = indexing.finish()
-        result.files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
-                              if p.is_file() and p.name != MARKER and p.relative_to(site.root).parts[0] != CACHE_DIR)
-        if cache is not None:
-            cache.write(site, result, plan)
+                indexing.stop()
+            raise
+    if searchable:
+        result.search = indexing.finish()
+    result.files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
+                          if p.is_file() and p.name != MARKER and p.relative_to(site.root).parts[0] != CACHE_DIR)
+    if cache is not None:
+        cache.write(site, result, plan)
 
 
 def _read_by_pagefind(name: str) -> bool:

@@ -150,10 +150,14 @@ def map_ordered(executor: Executor, function, arguments: list, progress=None, si
 
 def gather_ordered(futures: list, progress=None, sizes=None) -> list:
     """The results of ``futures``, in their order (see :func:`map_ordered`)."""
+    return list(ordered(futures, progress, sizes))
+
+
+def ordered(futures: list, progress=None, sizes=None):
+    """The results of ``futures`` one by one, in their order, as soon as each is there."""
     sizes = sizes or [1] * len(futures)
-    results = []
     for size, future in zip(sizes, futures):
-        results.append(future.result())
+        result = future.result()
         if progress is not None:
             progress(size)
-    return results
+        yield result
