@@ -9,7 +9,10 @@ run (interpreter start-up included), timing each from start to exit.  Every
 row prints the median of --repeat runs and the ratio asked for, both measured
 in this run:
 
-* validate and build of the first size on ``--jobs 2`` vs ``--jobs 1``;
+* validate and build of the first size on ``--jobs 2`` vs ``--jobs 1``, the runs taking
+  turns, with the median CPU time (user + system, children included) beside the wall time;
+  ``--quiet 0.1`` keeps only rounds in which other processes used under a tenth of a core
+  (read from /proc/stat), for a shared machine;
 * full build (``--clean``) per-document time at each size, and the ratio of
   the largest to the smallest;
 * a rebuild with nothing changed, and one after editing one text, vs a full build.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,22 +41,69 @@ def _tool() -> str:
     return shutil.which("tei-edition") or str(Path(sys.executable).with_name("tei-edition"))
 
 
+def _busy() -> float:
+    """CPU seconds the whole machine has spent busy so far (/proc/stat; 0 where there is none)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(f) for f in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _once(command: list[str]) -> tuple[float, float, float]:
+    """Wall and CPU time (user + system, the command and its children) of one run, and the CPU
+    time other processes on the machine used meanwhile."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy = _busy()
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    busy = _busy() - busy
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, max(0.0, busy - cpu)
+
+
 def _time(command: list[str], repeat: int, before=None) -> list[float]:
     times = []
     for _ in range(repeat):
         if before is not None:
             before()
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        times.append(time.perf_counter() - started)
-        if done.returncode not in (0, 1):
-            sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        times.append(_once(command)[0])
     return times
 
 
-def _row(label: str, times: list[float]) -> float:
+def _alternate(commands: list[list[str]], repeat: int, quiet: float) -> list[tuple[list[float], list[float]]]:
+    """Each command ``repeat`` times, taking turns (so a busy spell on a shared machine hits all alike).
+
+    With ``quiet`` > 0 a round counts only when other processes used less than that share
+    of one core during each of its runs; rounds are run until ``repeat`` have counted
+    (at most 5 x ``repeat`` tries)."""
+    runs = [([], []) for _ in commands]
+    tries = 0
+    while len(runs[0][0]) < repeat and tries < 5 * repeat:
+        tries += 1
+        round_ = [_once(command) for command in commands]
+        others = [other / wall for wall, _cpu, other in round_]
+        if quiet and max(others) >= quiet:
+            print(f"  (a round dropped: other processes used {max(others):.0%} of a core)")
+            continue
+        for (walls, cpus), (wall, cpu, _other) in zip(runs, round_):
+            walls.append(wall)
+            cpus.append(cpu)
+    if not runs[0][0]:
+        sys.exit("no quiet round: the machine was busy throughout")
+    return runs
+
+
+def _row(label: str, times: list[float], cpus: list[float] | None = None) -> float:
     median = statistics.median(times)
-    print(f"  {label:<44} median {median:8.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={len(times)})")
+    cpu = f", CPU {statistics.median(cpus):.3f} s" if cpus else ""
+    print(f"  {label:<44} median {median:8.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={len(times)}{cpu})")
     return median
 
 
@@ -61,6 +112,10 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="keep corpora and sites here (default: temporary)")
+    parser.add_argument("--jobs-only", action="store_true", help="only the --jobs 2 vs --jobs 1 block")
+    parser.add_argument("--quiet", type=float, default=0.0, metavar="SHARE",
+                        help="--jobs block: count only rounds in which other processes used less than SHARE "
+                             "of one core (e.g. 0.1; default 0: every round counts)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="tei-edition-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -75,12 +130,22 @@ def main(argv=None) -> int:
 
     first = args.sizes[0]
     corpus, site = corpora[first], work / f"site-{first}"
-    print(f"\n--jobs, {first} texts")
-    v1 = _row("validate --jobs 1", _time([tool, "validate", str(corpus), "--jobs", "1"], args.repeat))
-    v2 = _row("validate --jobs 2", _time([tool, "validate", str(corpus), "--jobs", "2"], args.repeat))
-    b1 = _row("build --clean --jobs 1", _time([tool, "build", str(corpus), "-o", str(site), "--clean", "--jobs", "1"], args.repeat))
-    b2 = _row("build --clean --jobs 2", _time([tool, "build", str(corpus), "-o", str(site), "--clean", "--jobs", "2"], args.repeat))
-    print(f"  ratio validate jobs1/jobs2: {v1 / v2:.2f}x   build jobs1/jobs2: {b1 / b2:.2f}x")
+    print(f"\n--jobs, {first} texts (runs alternate between --jobs 1 and --jobs 2)")
+    (v1_walls, v1_cpus), (v2_walls, v2_cpus) = _alternate(
+        [[tool, "validate", str(corpus), "--jobs", str(jobs)] for jobs in (1, 2)], args.repeat, args.quiet)
+    v1 = _row("validate --jobs 1", v1_walls, v1_cpus)
+    v2 = _row("validate --jobs 2", v2_walls, v2_cpus)
+    (b1_walls, b1_cpus), (b2_walls, b2_cpus) = _alternate(
+        [[tool, "build", str(corpus), "-o", str(site), "--clean", "--jobs", str(jobs)] for jobs in (1, 2)], args.repeat,
+        args.quiet)
+    b1 = _row("build --clean --jobs 1", b1_walls, b1_cpus)
+    b2 = _row("build --clean --jobs 2", b2_walls, b2_cpus)
+    print(f"  ratio validate jobs1/jobs2: {v1 / v2:.2f}x   build jobs1/jobs2: {b1 / b2:.2f}x   "
+          f"(load average now {os.getloadavg()[0]:.1f})")
+    if args.jobs_only:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
 
     print("\nfull build per document (--clean, default jobs)")
     per_doc = {}
