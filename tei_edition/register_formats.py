@@ -274,9 +274,11 @@ def _date_rows_json(dates: DateList, literal: _Strings) -> Iterator[str]:
         head = heads.get(number)
         if head is None:
             values = datings[number]
-            head = heads[number] = "{" + "".join(
+            head = "{" + "".join(
                 f'"{name}": {literal(value)}, ' for name, value in zip(_DATING_NAMES, values) if value is not None
             ) + f'"precision": {literal(values[5])}, "is_range": {"true" if values[6] else "false"}, '
+            if len(heads) < 4096:  # the datings that recur; a huge corpus has too many distinct ones to keep
+                heads[number] = head
         yield (f'{head}"text": {literal(texts[text[row]] or "")}, "document": {literal(names[doc[row]])}, '
                f'"line": {line[row]}, "anchor": {literal(anchors[anchor[row]])}, "region": "{REGIONS[region[row]]}", '
                f'"element": {literal(elements[element[row]])}}}')

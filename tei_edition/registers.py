@@ -263,7 +263,9 @@ class _Resolver:
         else:  # the same token from many documents: read it once (a Pointer is immutable)
             pointer = self._plain.get(token)
             if pointer is None:
-                pointer = self._plain[token] = pointers.classify(token)
+                pointer = pointers.classify(token)
+                if len(self._plain) < 8192:  # the few register ids that recur, not every token of a huge corpus
+                    self._plain[token] = pointer
         kind = pointer.kind
         if kind is pointers.Kind.EXTERNAL:
             number = self.by_idno_url.get(url_key(pointer.url))
