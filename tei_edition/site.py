@@ -123,17 +123,21 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     pages: dict[str, str | bytes] = {}
     downloads, data = _downloads(plan)                             # 6. data downloads (made on the workers)
     with SiteWriter(result.out, inputs=named) as site:             # 7. each page written as it comes
-        _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts, and
-                      site_pages=[*_site_pages(plan, params, searchable=searchable), *data,  # 5. registers,
-                                  ("index.html", "_home", (title, downloads))],  # chronology, map, search, home
-                      write=site.write)
+        writing = _Writing(site, plan, searchable=searchable, language=_text_language(plan, lang))
+        try:
+            _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts,
+                          site_pages=[*_site_pages(plan, params, searchable=searchable),  # 5. registers, chronology,
+                                      ("index.html", "_home", (title, downloads))],  # map, search, home
+                          write=site.write, later=data, between=writing.start, meanwhile=writing.rest)
+            result.search = writing.finish()                       # 8. search, run while the rest is written
+        except BaseException:
+            writing.stop()
+            raise
         result.pages = sorted(name for name in pages if name.endswith(".html"))
         result.texts = sum(1 for s in plan.texts if s.page in pages)
-        extra = {name: resources.asset(name).read_bytes() for name in ASSETS}
-        if searchable:
-            extra[search.SCRIPT_NAME] = search.search_script()
-        _write(result, site, extra, plan, language=_text_language(plan, lang), searchable=searchable,
-               cache=cache)                                        # 8. search, the rest
+        result.files = writing.files()
+        if cache is not None:
+            cache.write(site, result, plan)
     result.built = True
     return result
 
@@ -269,12 +273,15 @@ _RENDERING: tuple | None = None
 
 
 def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: BuildResult, force: bool,
-                  jobs=None, progress=None, cache=None, site_pages=(), write=None) -> None:
+                  jobs=None, progress=None, cache=None, site_pages=(), write=None, later=(), between=None,
+                  meanwhile=None) -> None:
     """Render ``plan.texts`` into ``pages``, in input order; pages whose key the cache knows are reused.
 
     ``site_pages`` (name, SitePages method, arguments) are rendered on the same workers: a register
     page of a large corpus takes as long as hundreds of texts, so they go first.  ``write(name, page)``
-    is called for each page as soon as it and those before it are there (the workers go on meanwhile)."""
+    is called for each page as soon as it and those before it are there (the workers go on meanwhile).
+    Then ``between()``; then the files of ``later`` (as ``site_pages``) are made on the workers while
+    ``meanwhile()`` runs here."""
     global _RENDERING
     from tei_edition import workers
 
@@ -291,10 +298,11 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
         progress.start(len(wanted))
     if plan.texts or site_pages:
         from tei_edition.rendering import load_stylesheet
-        from tei_edition.site_pages import SitePages
 
         load_stylesheet(stylesheet)  # compiled once, before the workers fork
-    _RENDERING = (plan, params, stylesheet, SitePages(plan, params, stylesheet=stylesheet) if site_pages else None)
+    from tei_edition.site_pages import SitePages
+
+    _RENDERING = (plan, params, stylesheet, SitePages(plan, params, stylesheet=stylesheet))
     try:
         # the size of the corpus, not of the change, says whether the site pages are worth workers
         with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0)) as executor:
@@ -304,6 +312,13 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
             outcomes = workers.ordered(futures, progress, [0] * len(site_pages) + [len(c) for c in chunks])
             try:
                 _take_pages(plan, pages, result, force, cache, site_pages, reused, outcomes, write)
+                if between is not None:
+                    between()
+                made = workers.ordered([executor.submit(_render_task, ("site", spec)) for spec in later])
+                if meanwhile is not None:
+                    meanwhile()
+                for name, content, _links in made:  # data: they link nothing
+                    _keep(pages, write, name, content)
             except BaseException:  # a refused text, Ctrl-C: the rest is not rendered
                 executor.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -465,35 +480,58 @@ def _text_language(plan: Plan, default: str) -> str:
     return found.most_common(1)[0][0] if found else default.split("-")[0]
 
 
-def _write(result: BuildResult, site, pages: dict, plan: Plan, *, language: str, searchable: bool,
-           cache=None) -> None:
-    """Write ``pages`` and the copies into ``site`` (the rendered pages are there already), with search."""
-    from tei_edition.buildcache import CACHE_DIR
-    from tei_edition.sitewriter import MARKER
+class _Writing:
+    """The files of the site besides the rendered pages, and Pagefind, which reads only the HTML.
 
-    copies = [(source.path, f"{TEI_DATA}/{source.rel}") for source in plan.sources]
-    copies += [(path, name) for name, path in sorted(plan.files.items())]
-    # Pagefind reads only the HTML: those go first, and the rest is written while it runs.
-    for first in (True, False):
-        if first is False and searchable:
-            indexing = search.start_indexing(site.root, language=language)
-        try:
-            for name in sorted(pages):
-                if _read_by_pagefind(name) is first:
-                    site.write(name, pages[name])
-            for path, name in copies:
-                if _read_by_pagefind(name) is first:
-                    site.copy(path, name)
-        except BaseException:
-            if first is False and searchable:
-                indexing.stop()
-            raise
-    if searchable:
-        result.search = indexing.finish()
-    result.files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
-                          if p.is_file() and p.name != MARKER and p.relative_to(site.root).parts[0] != CACHE_DIR)
-    if cache is not None:
-        cache.write(site, result, plan)
+    :meth:`start` (all pages rendered): the copied files that Pagefind may read, then Pagefind;
+    :meth:`rest` (while it runs, and while the workers make the data downloads): the other
+    copies, the assets; :meth:`finish` waits for Pagefind.
+    """
+
+    def __init__(self, site, plan: Plan, *, searchable: bool, language: str):
+        self.site = site
+        self.plan = plan
+        self.searchable = searchable
+        self.language = language
+        self.indexing = None
+
+    def _copies(self, read_by_pagefind: bool) -> None:
+        copies = [(source.path, f"{TEI_DATA}/{source.rel}") for source in self.plan.sources]
+        copies += [(path, name) for name, path in sorted(self.plan.files.items())]
+        for path, name in copies:
+            if _read_by_pagefind(name) is read_by_pagefind:
+                self.site.copy(path, name)
+
+    def start(self) -> None:
+        self._copies(True)
+        if self.searchable:
+            self.indexing = search.start_indexing(self.site.root, language=self.language)
+
+    def rest(self) -> None:
+        self._copies(False)
+        for name in ASSETS:
+            self.site.write(name, resources.asset(name).read_bytes())
+        if self.searchable:
+            self.site.write(search.SCRIPT_NAME, search.search_script())
+
+    def finish(self):
+        if self.indexing is None:
+            return None
+        found, self.indexing = self.indexing.finish(), None
+        return found
+
+    def stop(self) -> None:
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
+
+    def files(self) -> list[str]:
+        from tei_edition.buildcache import CACHE_DIR
+        from tei_edition.sitewriter import MARKER
+
+        root = self.site.root
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                      if p.is_file() and p.name != MARKER and p.relative_to(root).parts[0] != CACHE_DIR)
 
 
 def _read_by_pagefind(name: str) -> bool:
