@@ -409,7 +409,7 @@ class LinkTables:
             for path, table_ids, table_register_ids, _entries in self.tables:
                 owner = _Elsewhere(Path(path))
                 owners.append(owner)
-                ids.append(None if table_ids is None else dict.fromkeys(table_ids))
+                ids.append(table_ids)  # a set: the checks only ask whether an id is in it
                 by_path[_normpath(path)] = owner
                 paths[id(owner)] = path
                 for ident in table_register_ids:
