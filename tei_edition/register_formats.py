@@ -169,29 +169,34 @@ class _MentionsJSON:
             yield from map(_mention_json, mentions)
             return
         table = mentions.table
+        names, text_values, anchor_values = table.documents, table.texts.values, table.anchors.values
         cached = self._tables.get(id(table))
         if cached is None:
-            cached = self._tables[id(table)] = (table, {}, {}, {})
+            # pieces: '{"document": D, "line": ' by document number, ', "text": T, "anchor": ' by text
+            # number, 'A' by anchor number, then ', "region": "R"}'
+            cached = self._tables[id(table)] = (table, [None] * len(names), {}, {})
         _, documents, texts, anchors = cached
+        regions = _REGION_ENDS
         doc, line, text, anchor, region = table.doc, table.line, table.text, table.anchor, table.region
-        names, text_values, anchor_values = table.documents, table.texts.values, table.anchors.values
         for row in mentions.rows:
             d, t, a = doc[row], text[row], anchor[row]
-            d_json = documents.get(d)
+            d_json = documents[d]
             if d_json is None:
-                d_json = documents[d] = _dumps(names[d])
+                d_json = documents[d] = '{"document": ' + _dumps(names[d]) + ', "line": '
             t_json = texts.get(t)
             if t_json is None:
                 if len(texts) > 100_000:
                     texts.clear()
-                t_json = texts[t] = _dumps(text_values[t] or "")
+                t_json = texts[t] = ', "text": ' + _dumps(text_values[t] or "") + ', "anchor": '
             a_json = anchors.get(a)
             if a_json is None:
                 if len(anchors) > 100_000:
                     anchors.clear()
                 a_json = anchors[a] = _dumps(anchor_values[a])
-            yield (f'{{"document": {d_json}, "line": {line[row]}, "text": {t_json}, '
-                   f'"anchor": {a_json}, "region": "{REGIONS[region[row]]}"}}')
+            yield f"{d_json}{line[row]}{t_json}{a_json}{regions[region[row]]}"
+
+
+_REGION_ENDS = tuple(f', "region": "{region}"}}' for region in REGIONS)
 
 
 def _batched(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[str]:

@@ -691,3 +691,13 @@ def test_files_already_collected_give_the_same_registers():
         return "".join(WRITERS["json"](registers, "all"))
 
     assert json_of(index([FIXTURES], files=collect([FIXTURES]))) == json_of(index([FIXTURES]))
+
+
+def test_json_mentions_written_from_the_columns_equal_those_written_from_objects(registers):
+    from tei_edition.register_formats import _mention_json, _MentionsJSON
+
+    writer = _MentionsJSON()
+    entries = [entry for entry in registers.all_entries() if entry.count]
+    assert sum(entry.count for entry in entries) > 20
+    for entry in entries:
+        assert list(writer(entry.mentions)) == [_mention_json(m) for m in entry.mentions]
