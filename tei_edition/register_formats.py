@@ -59,8 +59,16 @@ def quoteattr(text: str) -> str:
     return '"' + text.translate(_ATTRIBUTE_ESCAPES) + '"'
 
 
+# json.dumps(value, ensure_ascii=False) makes a new encoder on every call; one
+# encoder, and the string encoder itself for strings, give the same text
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_encode_string = json.encoder.encode_basestring
+
+
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return _encode_string(value)
+    return _ENCODER.encode(value)
 
 
 class _Links:

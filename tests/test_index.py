@@ -701,3 +701,15 @@ def test_json_mentions_written_from_the_columns_equal_those_written_from_objects
     assert sum(entry.count for entry in entries) > 20
     for entry in entries:
         assert list(writer(entry.mentions)) == [_mention_json(m) for m in entry.mentions]
+
+
+def test_json_encoding_shortcut_writes_what_json_dumps_writes():
+    from tei_edition.register_formats import _dumps
+
+    class Smart(str):  # lxml's attribute values are str subclasses
+        pass
+
+    values = ["", "plain", 'quo"te \\ back', "Zürich – „Anführung“", "\x00\x1f\x7f\u2028", "\ud800", Smart("é"),
+              None, True, 3, 2.5, float("nan"), [1, "ä", None], {"id": "p_1", "names": ["Å", "b"], "lat": -0.5}]
+    for value in values:
+        assert _dumps(value) == json.dumps(value, ensure_ascii=False), value
