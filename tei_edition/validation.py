@@ -111,7 +111,10 @@ def validate(
         executor = workers.make_executor(jobs, len(files))
     try:
         if not isinstance(executor, workers.InProcess):
-            _in_workers(files, forced, run, report, executor, progress, handoff=own and workers.forks(executor))
+            if own and workers.forks(executor):
+                _in_own_workers(files, forced, run, report, executor, progress)
+            else:
+                _in_workers(files, forced, run, report, executor, progress)
             return report
     finally:
         if own:
@@ -157,54 +160,52 @@ def _finish(report: ValidationReport, notes, skipped) -> None:
     report.skipped = skipped
 
 
-def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress, handoff=False) -> None:
-    """Everything per document on ``executor``, in chunks; the unused-entry warnings here.
+def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress) -> None:
+    """Everything per document on any ``executor``, in chunks; the unused-entry warnings here.
 
     Two rounds: first the tables of every document (its ids, register ids and
-    entries: a parse and one walk), then, with the tables of all, every check
-    of a chunk, pointers included.  The first round is cheap, and each
-    document is checked where it was parsed.
-
-    With ``handoff`` (a local pool whose workers will fork from this process
-    now) both rounds are queued at once: a checking task runs its
-    one-document checks, then waits for the tables, which this process writes
-    to a file once the first round is in, so no worker waits for a round to
-    end.  Otherwise the tables go with each task (a worker prepares them once).
+    entries: a parse and one walk), then, with the tables of all (sent with
+    each task; a worker prepares them once), every check of a chunk,
+    pointers included.  The first round is cheap, and each document is
+    checked where it was parsed.
     """
     import uuid
 
     from tei_edition import integrity, workers
 
+    _compile(forced, run)
+    names = [str(p) for p in files]
+    chunks = workers.chunks(names, workers.workers_of(executor))
+    tables = links = None
+    if not run.schema_only:
+        tables = [t for part in workers.map_ordered(executor, _table_chunk, chunks) for t in part]
+        links = (uuid.uuid4().hex, integrity.LinkTables(tables))
+    tasks = [(chunk, forced, run.schema_only, tuple(run._catalogs), links) for chunk in chunks]
+    outcomes = workers.map_ordered(executor, _check_chunk, tasks, progress, [len(c) for c in chunks])
+    _gather(files, report, tables, outcomes)
+
+
+def _compile(forced, run: "_Run") -> None:
+    """The schemas, compiled here before the workers fork, so they inherit them."""
     if forced:
-        for ref in forced:  # compiled before the workers fork, so they inherit them
+        for ref in forced:
             run.schema_for(ref)
     else:
         compile_profile(run._catalogs)
-    names = [str(p) for p in files]
-    chunks = workers.chunks(names, workers.workers_of(executor))
-    key = uuid.uuid4().hex
-    tables = links = None
-    with _Handoff(key, handoff and not run.schema_only) as shared:
-        tabling = [] if run.schema_only else [executor.submit(_table_chunk, chunk) for chunk in chunks]
-        if shared.active:
-            links = (key, None)
-            checking = _submit_checks(executor, chunks, forced, run, links)
-        if tabling:
-            tables = [table for future in tabling for table in future.result()]
-            shared.give(tables)
-        if not run.schema_only and not shared.active:
-            links = (key, integrity.LinkTables(tables))
-        if not shared.active:
-            checking = _submit_checks(executor, chunks, forced, run, links)
-        notes: list[str] = []
-        skipped: list = []
-        used: set = set()
-        for reports, chunk_notes, chunk_skipped, chunk_used in workers.gather_ordered(
-                checking, progress, [len(c) for c in chunks]):
-            notes.extend(n for n in chunk_notes if n not in notes)
-            skipped.extend(s for s in chunk_skipped if s not in skipped)
-            report.files.extend(reports)
-            used |= chunk_used
+
+
+def _gather(files, report: ValidationReport, tables, outcomes) -> None:
+    """The chunks' (reports, notes, skipped, used), in input order, into ``report``; the unused entries."""
+    from tei_edition import integrity
+
+    notes: list[str] = []
+    skipped: list = []
+    used: set = set()
+    for reports, chunk_notes, chunk_skipped, chunk_used in outcomes:
+        notes.extend(n for n in chunk_notes if n not in notes)
+        skipped.extend(s for s in chunk_skipped if s not in skipped)
+        report.files.extend(reports)
+        used |= chunk_used
     if tables is not None:
         documents = [integrity.Document(path, file_report) for path, file_report in zip(files, report.files)]
         integrity.unused_entries(documents, tables, used)
@@ -213,9 +214,123 @@ def _in_workers(files, forced, run: "_Run", report: ValidationReport, executor, 
     _finish(report, notes, skipped)
 
 
-def _submit_checks(executor, chunks, forced, run: "_Run", links) -> list:
-    return [executor.submit(_check_chunk, (chunk, forced, run.schema_only, tuple(run._catalogs), links))
-            for chunk in chunks]
+# Small chunks for the workers of _in_own_workers, which take them one by one.
+_SHARED_CHUNKS_PER_WORKER = 8
+
+
+def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress) -> None:
+    """Everything per document on a local pool whose workers fork from here now; each file parsed once.
+
+    The workers share a counter of chunks and a flag per chunk.  First each
+    takes chunk after chunk from the counter, reads and parses it and sends
+    its id tables here, keeping the trees.  Once the tables of all are here
+    they are handed over (:class:`_Handoff`), and each worker checks its own
+    chunks, every check, pointers included, then any chunk still unclaimed
+    (parsing it again): the work is shared chunk by chunk to the end.
+    Results come back chunk by chunk through a queue.
+    """
+    global _SHARED
+    import multiprocessing
+    import queue as queues
+    import uuid
+
+    from tei_edition import workers
+
+    _compile(forced, run)
+    count = workers.workers_of(executor)
+    chunks = workers.chunks([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER // workers.CHUNKS_PER_WORKER)
+    context = multiprocessing.get_context("fork")
+    key = uuid.uuid4().hex
+    tables = None
+    with _Handoff(key, True) as handoff:
+        messages = context.Queue()
+        _SHARED = (key, chunks, context.Value("i", 0), context.Array("b", len(chunks)), messages, forced,
+                   run.schema_only, tuple(run._catalogs))
+        try:
+            futures = [executor.submit(_take_chunks, key) for _ in range(count)]
+        finally:
+            _SHARED = None  # the workers have it now
+        found: dict[int, list] = {}
+        outcomes: dict[int, tuple] = {}
+        while len(outcomes) < len(chunks):
+            try:
+                kind, number, payload = messages.get(timeout=0.05)
+            except queues.Empty:
+                failed = [f for f in futures if f.done() and f.exception() is not None]
+                if failed:
+                    raise failed[0].exception()
+                continue
+            if kind == "table":
+                found[number] = payload
+                if len(found) == len(chunks):
+                    tables = [table for n in range(len(chunks)) for table in found[n]]
+                    handoff.give(tables)
+            else:
+                outcomes[number] = payload
+                if progress is not None:
+                    progress(len(chunks[number]))
+        for future in futures:
+            future.result()
+    _gather(files, report, None if run.schema_only else tables, [outcomes[n] for n in range(len(chunks))])
+
+
+# What the workers of _in_own_workers share, set just before they fork: (key, chunks, the
+# next chunk to parse, a flag per chunk once claimed for checking, the queue to the parent,
+# forced, schema_only, catalogs).
+_SHARED: tuple | None = None
+
+
+def _take_chunks(key: str) -> None:
+    """In a worker of :func:`_in_own_workers` (see there)."""
+    from tei_edition import integrity
+
+    shared = _SHARED
+    if shared is None or shared[0] != key:
+        raise RuntimeError("the validation's shared state did not reach this worker")
+    _key, chunks, counter, claimed, messages, forced, schema_only, catalogs = shared
+
+    def claim(number: int) -> bool:
+        with claimed.get_lock():
+            if claimed[number]:
+                return False
+            claimed[number] = 1
+            return True
+
+    def read(number: int, run: "_Run") -> tuple[list, list]:
+        documents, parsed = [], []
+        for path in chunks[number]:
+            document = integrity.Document(Path(path), FileReport(path))
+            documents.append(document)
+            if run.read(document):
+                parsed.append(document)
+        return documents, parsed
+
+    mine = {}
+    while True:
+        with counter.get_lock():
+            number = counter.value
+            if number >= len(chunks):
+                break
+            counter.value = number + 1
+        run = _Run(schema_only=schema_only, catalogs=catalogs)  # one per chunk: its notes, in chunk order
+        documents, parsed = read(number, run)
+        messages.put(("table", number, [integrity.table(d) for d in documents]))
+        mine[number] = (run, documents, parsed)
+    tables = _link_tables((key, None))  # every chunk is parsed: the tables come
+    for number in [*mine, *range(len(chunks))]:
+        if not claim(number):
+            continue
+        if number in mine:
+            run, documents, parsed = mine.pop(number)
+        else:  # another worker parsed it and has not got to it
+            run = _Run(schema_only=schema_only, catalogs=catalogs)
+            documents, parsed = read(number, run)
+        run.check_all(parsed, forced)
+        used: set = set()
+        if not schema_only:
+            integrity.check(parsed, links=False)
+            used = integrity.check_links(parsed, tables)
+        messages.put(("done", number, ([d.report for d in documents], run.notes(), run.skipped(), used)))
 
 
 class _Handoff:
