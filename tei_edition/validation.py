@@ -231,7 +231,6 @@ def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, execut
     """
     global _SHARED
     import multiprocessing
-    import queue as queues
     import uuid
 
     from tei_edition import workers
@@ -241,37 +240,52 @@ def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, execut
     chunks = workers.chunks([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER // workers.CHUNKS_PER_WORKER)
     context = multiprocessing.get_context("fork")
     key = uuid.uuid4().hex
-    tables = None
     with _Handoff(key, True) as handoff:
         messages = context.Queue()
-        _SHARED = (key, chunks, context.Value("i", 0), context.Array("b", len(chunks)), messages, forced,
-                   run.schema_only, tuple(run._catalogs))
+        counter, claimed = context.Value("i", 0), context.Array("b", len(chunks))
+        _SHARED = (key, chunks, counter, claimed, messages, forced, run.schema_only, tuple(run._catalogs))
         try:
             futures = [executor.submit(_take_chunks, key) for _ in range(count)]
         finally:
             _SHARED = None  # the workers have it now
-        found: dict[int, list] = {}
-        outcomes: dict[int, tuple] = {}
-        while len(outcomes) < len(chunks):
-            try:
-                kind, number, payload = messages.get(timeout=0.05)
-            except queues.Empty:
-                failed = [f for f in futures if f.done() and f.exception() is not None]
-                if failed:
-                    raise failed[0].exception()
-                continue
-            if kind == "table":
-                found[number] = payload
-                if len(found) == len(chunks):
-                    tables = [table for n in range(len(chunks)) for table in found[n]]
-                    handoff.give(tables)
-            else:
-                outcomes[number] = payload
-                if progress is not None:
-                    progress(len(chunks[number]))
-        for future in futures:
-            future.result()
+        try:
+            tables, outcomes = _collect(chunks, futures, messages, handoff, progress)
+        except BaseException:  # a worker failed, Ctrl-C: the others take no more chunks
+            with counter.get_lock():
+                counter.value = len(chunks)
+            with claimed.get_lock():
+                claimed[:] = [1] * len(chunks)
+            raise
     _gather(files, report, None if run.schema_only else tables, [outcomes[n] for n in range(len(chunks))])
+
+
+def _collect(chunks, futures, messages, handoff: "_Handoff", progress) -> tuple[list, dict]:
+    """Here, for :func:`_in_own_workers`: the tables (handed over once all are in) and each chunk's outcome."""
+    import queue as queues
+
+    tables = None
+    found: dict[int, list] = {}
+    outcomes: dict[int, tuple] = {}
+    while len(outcomes) < len(chunks):
+        try:
+            kind, number, payload = messages.get(timeout=0.05)
+        except queues.Empty:
+            failed = [f for f in futures if f.done() and f.exception() is not None]
+            if failed:
+                raise failed[0].exception()
+            continue
+        if kind == "table":
+            found[number] = payload
+            if len(found) == len(chunks):
+                tables = [table for n in range(len(chunks)) for table in found[n]]
+                handoff.give(tables)
+        else:
+            outcomes[number] = payload
+            if progress is not None:
+                progress(len(chunks[number]))
+    for future in futures:
+        future.result()
+    return tables, outcomes
 
 
 # What the workers of _in_own_workers share, set just before they fork: (key, chunks, the
