@@ -6,11 +6,16 @@ The pipeline, as :func:`build` runs it::
     report   = validation.validate(paths)            # errors stop the build unless force; warnings shown
     index    = registers.index(paths)                # entries, every mention, every date
     plan     = site_plan.Plan(sources, index)        # texts vs register files, page names, anchors, links
-    pages    = render each text                      # rendering.render_document: the text, nav, TEI link
-    pages   += register pages, chronology, map, home, search      # site_pages.SitePages
+    pages    = register pages, chronology, map, search, home      # site_pages.SitePages
+    pages   += render each text                      # rendering.render_document: the text, nav, TEI link
+    search.start_indexing(staging)                   # Pagefind on the HTML (left out if missing), while
     data     = data/*.json|csv|geojson|xml, data/tei/...          # register_formats; the sources as they are
-    SiteWriter(out).write(pages, data, assets)       # staged next to out, swapped in whole
-    search.index_site(staging)                       # Pagefind, before the swap (left out if missing)
+    SiteWriter(out)                                  # staged next to out (each page as it comes), swapped in whole
+
+With two or more jobs, validation runs on the workers while this process
+reads the registers and plans the site; the pages and the data downloads
+are made on the workers (forked after the plan), and Pagefind runs while
+the data downloads and the copies are written.
 
 Texts get a page each; register-only files (only lists of persons, places
 ... in their ``text`` or ``standOff``) do not, but their entries make the
