@@ -159,7 +159,8 @@ def _check_and_plan(paths, named, files, force: bool, result: BuildResult, jobs=
 
     pool = None
     if executor is None:
-        pool = workers.make_executor(jobs, len(files))
+        # this process plans the site meanwhile, and the build waits for it: the workers yield to it
+        pool = workers.make_executor(jobs, len(files), nice=_VALIDATION_NICE)
         if isinstance(pool, workers.InProcess):
             pool = None
     if pool is None:
@@ -193,6 +194,10 @@ def _check_and_plan(paths, named, files, force: bool, result: BuildResult, jobs=
     if isinstance(planned, BaseException):
         raise planned
     return planned
+
+
+# The priority the validating workers of a build give up (see _check_and_plan).
+_VALIDATION_NICE = 5
 
 
 def _plan(named, files, registers, result: BuildResult) -> Plan:

@@ -58,8 +58,11 @@ class InProcess(Executor):
         return future
 
 
-def make_executor(jobs: int | None = None, items: int | None = None) -> Executor:
-    """The executor for ``jobs`` workers (None: all cores) and ``items`` documents (None: unknown)."""
+def make_executor(jobs: int | None = None, items: int | None = None, *, nice: int = 0) -> Executor:
+    """The executor for ``jobs`` workers (None: all cores) and ``items`` documents (None: unknown).
+
+    ``nice`` > 0 lowers the workers' priority: for work that runs beside this
+    process's own, when this process is the one the run waits for."""
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     if items is not None:
         jobs = min(jobs, items)
@@ -68,7 +71,8 @@ def make_executor(jobs: int | None = None, items: int | None = None) -> Executor
     if jobs <= 1:
         return InProcess()
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent,
+                               initargs=(nice,))
 
 
 def start(executor: Executor) -> None:
@@ -90,7 +94,7 @@ def forks(executor: Executor) -> bool:
     return context is not None and context.get_start_method() == "fork"
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(nice: int = 0) -> None:
     """Ask Linux to end this worker when the process that started it dies.
 
     A build killed with SIGKILL cannot stop its workers itself; orphaned
@@ -113,6 +117,11 @@ def _die_with_parent() -> None:
     # The parent handles Ctrl-C for the run; a worker must not die of the
     # same SIGINT (sent to the whole foreground group) with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice > 0 and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
 
 
 def workers_of(executor: Executor) -> int:
