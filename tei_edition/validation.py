@@ -111,8 +111,12 @@ def validate(
         executor = workers.make_executor(jobs, len(files))
     try:
         if not isinstance(executor, workers.InProcess):
-            if own and workers.forks(executor):
-                _in_own_workers(files, forced, run, report, executor, progress)
+            try:
+                handoff = _Handoff.make() if own and workers.forks(executor) else None
+            except OSError:  # no temporary file: the tables go with each task
+                handoff = None
+            if handoff is not None:
+                _in_own_workers(files, forced, run, report, executor, progress, handoff)
             else:
                 _in_workers(files, forced, run, report, executor, progress)
             return report
@@ -236,7 +240,8 @@ def _tapering(items: list, count: int) -> list[list]:
     return out
 
 
-def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress) -> None:
+def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress,
+                    handoff: "_Handoff") -> None:
     """Everything per document on a local pool whose workers fork from here now; each file parsed once.
 
     The workers share a counter of chunks and a flag per chunk.  First each
@@ -249,16 +254,15 @@ def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, execut
     """
     global _SHARED
     import multiprocessing
-    import uuid
 
     from tei_edition import workers
 
-    _compile(forced, run)
-    count = workers.workers_of(executor)
-    chunks = _tapering([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER)
-    context = multiprocessing.get_context("fork")
-    key = uuid.uuid4().hex
-    with _Handoff(key, True) as handoff:
+    with handoff:  # its file is removed whatever happens
+        _compile(forced, run)
+        count = workers.workers_of(executor)
+        chunks = _tapering([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER)
+        context = multiprocessing.get_context("fork")
+        key = handoff.key
         messages = context.Queue()
         counter, claimed = context.Value("i", 0), context.Array("b", len(chunks))
         _SHARED = (key, chunks, counter, claimed, messages, forced, run.schema_only, tuple(run._catalogs))
@@ -380,15 +384,22 @@ class _Handoff:
         self.active = active
         self.event = self.path = None
 
+    @classmethod
+    def make(cls) -> "_Handoff":
+        """A handoff with its file made (OSError when there is no temporary folder to write)."""
+        import multiprocessing
+        import tempfile
+        import uuid
+
+        made = cls(uuid.uuid4().hex, True)
+        handle, made.path = tempfile.mkstemp(prefix="tei-edition-links-", suffix=".pickle")
+        os.close(handle)
+        made.event = multiprocessing.get_context("fork").Event()
+        return made
+
     def __enter__(self):
         global _LINK_TABLES
         if self.active:
-            import multiprocessing
-            import tempfile
-
-            self.event = multiprocessing.get_context("fork").Event()
-            handle, self.path = tempfile.mkstemp(prefix="tei-edition-links-", suffix=".pickle")
-            os.close(handle)
             _LINK_TABLES = (self.key, None, (self.event, self.path))
         return self
 
