@@ -62,5 +62,9 @@ class XMLProblem(TeiEditionError):
         self.rule = rule
         super().__init__(message)
 
+    def __reduce__(self):
+        # a worker process sends it back whole (the default would call __init__ with the message alone)
+        return (type(self), (self.path, self.line, self.column, self.message, self.rule))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: error: {self.message}"

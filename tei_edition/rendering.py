@@ -766,9 +766,23 @@ MAX_DEPTH = 400
 # mode (--huge) was asked for.  The largest Mächtekongresse document has
 # about 2,000 elements.
 MAX_ELEMENTS = 50_000
+# The site's own pages (registers, chronology) are made from the corpus, not
+# read from one file, and grow with it: the persons register of 10,000
+# synthetic texts has 414,000 elements (the build's peak: 2.6 GB).  They may
+# have SITE_PAGE_ELEMENTS_PER_TEXT elements per text, and never fewer than
+# SITE_PAGE_MAX_ELEMENTS: so one hostile file cannot make a large page (100,000
+# dates make a chronology of 100,000 elements that takes 735 MB), a large
+# corpus can.
+SITE_PAGE_MAX_ELEMENTS = MAX_ELEMENTS
+SITE_PAGE_ELEMENTS_PER_TEXT = 60
 
 
-def _check_size(root, path: str) -> None:
+def site_page_limit(texts: int) -> int:
+    """How many elements a page of the site made from ``texts`` texts may have."""
+    return max(SITE_PAGE_MAX_ELEMENTS, SITE_PAGE_ELEMENTS_PER_TEXT * texts)
+
+
+def _check_size(root, path: str, site_page_limit: int | None = None) -> None:
     depth = deepest = elements = 0
     where = root
     for event, element in etree.iterwalk(root, events=("start", "end")):
@@ -787,6 +801,16 @@ def _check_size(root, path: str) -> None:
             f"elements are nested {deepest} levels deep here; pages are rendered for up to {MAX_DEPTH} levels",
             rule="too-deep",
         )
+    if site_page_limit is not None:
+        if elements > site_page_limit and not parsing.current_policy().huge:
+            raise XMLProblem(
+                path, 1, 1,
+                f"this page of the site would have {elements:,} elements; for this corpus pages are made "
+                f"with up to {site_page_limit:,} (rendering needs up to 9 KB of memory for each): "
+                f"build with --huge",
+                rule="too-large",
+            )
+        return
     if elements > MAX_ELEMENTS and not parsing.current_policy().huge:
         raise XMLProblem(
             path,
@@ -798,15 +822,18 @@ def _check_size(root, path: str) -> None:
         )
 
 
-def prepare(tree, *, register_links: RegisterLinks = None, report=None) -> etree._ElementTree:
+def prepare(tree, *, register_links: RegisterLinks = None, report=None,
+            site_page_limit: int | None = None) -> etree._ElementTree:
     """The annotated copy of ``tree`` that the stylesheets read (step 2).
 
     Public so that a customisation's author (and the tests) can look at what
-    the stylesheet sees; the input tree is never changed.
+    the stylesheet sees; the input tree is never changed.  A page tei-edition
+    makes itself is held to ``site_page_limit`` elements (see
+    :func:`site_page_limit`) instead of :data:`MAX_ELEMENTS`.
     """
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     path = (root.getroottree().docinfo.URL or "<document>")
-    _check_size(root, path)
+    _check_size(root, path, site_page_limit)
     copied = copy.deepcopy(root)
     _Preparer(copied, register_links, report, path).run()
     return etree.ElementTree(copied)
@@ -869,13 +896,14 @@ def render_tree(
     params: Mapping | None = None,
     stylesheet: str | os.PathLike | None = None,
     report=None,
+    site_page_limit: int | None = None,
 ) -> etree._Element:
     """Steps 1 to 4 of :func:`render_document`: the checked page as an lxml
     tree (its root is ``<html>``), for callers that look into it before
-    writing it."""
+    writing it.  ``site_page_limit``: see :func:`prepare`."""
     compiled = load_stylesheet(stylesheet)
     string_params = _string_params(compiled, params)
-    prepared = prepare(tree, register_links=register_links, report=report)
+    prepared = prepare(tree, register_links=register_links, report=report, site_page_limit=site_page_limit)
     try:
         result = compiled.transform(prepared, **string_params)
     except etree.XSLTApplyError as error:

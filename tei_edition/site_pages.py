@@ -28,7 +28,7 @@ from tei_edition import dates as w3c
 from tei_edition import mapping, search
 from tei_edition.registers import Entry
 from tei_edition.diagnostics import FileReport
-from tei_edition.rendering import render_tree, safe_url, serialise, url_scheme
+from tei_edition.rendering import render_tree, safe_url, serialise, site_page_limit, url_scheme
 from tei_edition.site_plan import REGISTER_PAGES, TEI, XML_ID, XML_LANG, Plan, plain_text
 
 SITE_NS = "urn:tei-edition:site"
@@ -81,7 +81,11 @@ class SitePages:
     def render(self, page: etree._Element, name: str, links: dict | None = None, **params) -> str:
         tree = etree.ElementTree(page)
         values = {**self.params, "current-page": name, **params}
-        root = render_tree(tree, register_links=(links or {}).get, params=values, stylesheet=self.stylesheet)
+        # This page is made here from the registers and its size follows the corpus:
+        # it is held to the larger limit of the site's own pages, and named if refused.
+        tree.docinfo.URL = name
+        root = render_tree(tree, register_links=(links or {}).get, params=values, stylesheet=self.stylesheet,
+                           site_page_limit=site_page_limit(len(self.plan.texts)))
         return serialise(root)
 
     # -- register pages --------------------------------------------------------------

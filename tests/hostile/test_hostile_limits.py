@@ -138,3 +138,62 @@ def test_a_text_too_large_to_render_safely_is_refused_unless_huge(cli_run, tmp_p
     assert not (tmp_path / "_site").exists()
     code, _, _ = cli_run("build", "--huge", "--jobs", "1", "-q", cwd=tmp_path)
     assert code == 0 and (tmp_path / "_site" / "big.html").is_file()
+
+
+def test_a_too_large_text_is_refused_with_its_message_on_parallel_workers_too(cli_run, tmp_path, monkeypatch):
+    """The refusal travels back from a worker process (XMLProblem pickles whole), never a traceback."""
+    import pickle
+
+    from tei_edition import rendering
+    from tei_edition.errors import XMLProblem
+
+    problem = pickle.loads(pickle.dumps(XMLProblem("a.xml", 3, 4, "words", "too-large")))
+    assert (str(problem), problem.rule) == ("a.xml:3:4: error: words", "too-large")
+    monkeypatch.setattr(rendering, "MAX_ELEMENTS", 200)  # inherited by the forked workers
+    (tmp_path / "texts").mkdir()
+    for number in range(20):
+        body = "<p>" + "<lb/>" * (300 if number == 7 else 3) + "</p>"
+        (tmp_path / "texts" / f"t{number:02}.xml").write_text(tei(body), encoding="utf-8")
+    code, _, stderr = cli_run("build", "--jobs", "2", "-q", cwd=tmp_path)
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1].startswith("texts/t07.xml:")
+    assert "a page is rendered for up to 200" in stderr.splitlines()[-1]
+
+
+def test_the_sites_own_pages_are_not_held_to_the_text_limit(cli_run, tmp_path, monkeypatch):
+    """Register pages grow with the corpus (400,000 elements for 10,000 texts); only texts are limited."""
+    from tei_edition import rendering
+
+    monkeypatch.setattr(rendering, "MAX_ELEMENTS", 120)
+    (tmp_path / "texts").mkdir()
+    mentions = "".join(f'<persName ref="#p{n}">P{n}</persName> ' for n in range(30))
+    people = "".join(f'<person xml:id="p{n}"><persName>P{n}</persName></person>' for n in range(30))
+    (tmp_path / "texts" / "t.xml").write_text(
+        tei(f"<p>{mentions}</p>").replace("</text>", f"</text><standOff><listPerson>{people}</listPerson></standOff>"),
+        encoding="utf-8")
+    code, _, stderr = cli_run("build", "--jobs", "1", "-q", cwd=tmp_path)
+    assert code == 0, stderr
+    assert (tmp_path / "_site" / "persons.html").stat().st_size > 5000
+
+
+def test_a_site_page_past_its_limit_is_refused_by_name_unless_huge(cli_run, tmp_path, monkeypatch):
+    from tei_edition import rendering
+
+    assert rendering.site_page_limit(1) == rendering.SITE_PAGE_MAX_ELEMENTS
+    assert rendering.site_page_limit(10_000) == 10_000 * rendering.SITE_PAGE_ELEMENTS_PER_TEXT
+    monkeypatch.setattr(rendering, "SITE_PAGE_MAX_ELEMENTS", 100)
+    (tmp_path / "texts").mkdir()
+    mentions = "".join(f'<persName ref="#p{n}">P{n}</persName> ' for n in range(30))
+    people = "".join(f'<person xml:id="p{n}"><persName>P{n}</persName></person>' for n in range(30))
+    (tmp_path / "texts" / "t.xml").write_text(
+        tei(f"<p>{mentions}</p>").replace("</text>", f"</text><standOff><listPerson>{people}</listPerson></standOff>"),
+        encoding="utf-8")
+    code, _, stderr = cli_run("build", "--jobs", "1", "-q", cwd=tmp_path)
+    assert code == 1
+    assert stderr.splitlines()[-1].startswith("persons.html:1:1: error: this page of the site would have ")
+    assert stderr.splitlines()[-1].endswith(
+        " elements; for this corpus pages are made with up to 100 (rendering needs up to 9 KB of memory for each): "
+        "build with --huge")
+    code, _, stderr = cli_run("build", "--huge", "--jobs", "1", "-q", cwd=tmp_path)
+    assert code == 0, stderr
