@@ -161,17 +161,22 @@ def test_a_too_large_text_is_refused_with_its_message_on_parallel_workers_too(cl
     assert "a page is rendered for up to 200" in stderr.splitlines()[-1]
 
 
+def _text_with_a_register(folder: Path) -> None:
+    """texts/t.xml: 30 persons in its standOff, each mentioned once."""
+    (folder / "texts").mkdir()
+    mentions = "".join(f'<persName ref="#p{n}">P{n}</persName> ' for n in range(30))
+    people = "".join(f'<person xml:id="p{n}"><persName>P{n}</persName></person>' for n in range(30))
+    (folder / "texts" / "t.xml").write_text(
+        tei(f"<p>{mentions}</p>").replace("</text>", f"</text><standOff><listPerson>{people}</listPerson></standOff>"),
+        encoding="utf-8")
+
+
 def test_the_sites_own_pages_are_not_held_to_the_text_limit(cli_run, tmp_path, monkeypatch):
     """Register pages grow with the corpus (400,000 elements for 10,000 texts); only texts are limited."""
     from tei_edition import rendering
 
     monkeypatch.setattr(rendering, "MAX_ELEMENTS", 120)
-    (tmp_path / "texts").mkdir()
-    mentions = "".join(f'<persName ref="#p{n}">P{n}</persName> ' for n in range(30))
-    people = "".join(f'<person xml:id="p{n}"><persName>P{n}</persName></person>' for n in range(30))
-    (tmp_path / "texts" / "t.xml").write_text(
-        tei(f"<p>{mentions}</p>").replace("</text>", f"</text><standOff><listPerson>{people}</listPerson></standOff>"),
-        encoding="utf-8")
+    _text_with_a_register(tmp_path)
     code, _, stderr = cli_run("build", "--jobs", "1", "-q", cwd=tmp_path)
     assert code == 0, stderr
     assert (tmp_path / "_site" / "persons.html").stat().st_size > 5000
@@ -183,12 +188,7 @@ def test_a_site_page_past_its_limit_is_refused_by_name_unless_huge(cli_run, tmp_
     assert rendering.site_page_limit(1) == rendering.SITE_PAGE_MAX_ELEMENTS
     assert rendering.site_page_limit(10_000) == 10_000 * rendering.SITE_PAGE_ELEMENTS_PER_TEXT
     monkeypatch.setattr(rendering, "SITE_PAGE_MAX_ELEMENTS", 100)
-    (tmp_path / "texts").mkdir()
-    mentions = "".join(f'<persName ref="#p{n}">P{n}</persName> ' for n in range(30))
-    people = "".join(f'<person xml:id="p{n}"><persName>P{n}</persName></person>' for n in range(30))
-    (tmp_path / "texts" / "t.xml").write_text(
-        tei(f"<p>{mentions}</p>").replace("</text>", f"</text><standOff><listPerson>{people}</listPerson></standOff>"),
-        encoding="utf-8")
+    _text_with_a_register(tmp_path)
     code, _, stderr = cli_run("build", "--jobs", "1", "-q", cwd=tmp_path)
     assert code == 1
     assert stderr.splitlines()[-1].startswith("persons.html:1:1: error: this page of the site would have ")
