@@ -167,25 +167,36 @@ class RelaxNG:
                     if self.path.suffix == ".rnc" else ""
                 raise InputProblem(f"{problem}{hint}") from None
             self._grammar = simplify.read_root(root)
-        grammar = self._grammar
-        self._store.put("grammar", self._grammar_key, (grammar.start, grammar.defines, tuple(sorted(grammar.element_names)),
-                                                      grammar.wildcards))
+        self._put_grammar("grammar", self._grammar_key, self._grammar)
         self._store.put("grammar-files", self._grammar_key, [(n, *_signature(n)) for n in self._grammar.files])
 
     @property
     def grammar(self) -> simplify.Grammar:
         if self._grammar is None:
-            from tei_edition.rng import simplify
-
             with self._lock, _no_gc():
                 if self._grammar is None:
-                    stored = self._store.get("grammar", self._grammar_key)
-                    if stored is None:  # the cache lost it since load(): read the schema again
+                    self._grammar = self._stored_grammar("grammar", self._grammar_key)
+                    if self._grammar is None:  # the cache lost it since load(): read the schema again
                         self._simplify(self.path.read_bytes())
-                    else:
-                        start, defines, names, wildcards = stored
-                        self._grammar = simplify.Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
         return self._grammar
+
+    def _put_grammar(self, kind: str, key: str, grammar: simplify.Grammar) -> None:
+        self._store.put(kind, key, (grammar.start, grammar.defines, tuple(sorted(grammar.element_names)),
+                                    grammar.wildcards))
+
+    def _stored_grammar(self, kind: str, key: str) -> simplify.Grammar | None:
+        """A grammar :meth:`_put_grammar` kept on disk, or None."""
+        from tei_edition.rng import simplify
+
+        stored = self._store.get(kind, key)
+        if stored is None:
+            return None
+        start, defines, names, wildcards = stored
+        return simplify.Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
+
+    def _vocabulary_key(self, vocabulary: Vocabulary) -> str:
+        """The disk-cache key of what is made from this schema for ``vocabulary``."""
+        return hashlib.sha256(f"{self._grammar_key}:{vocabulary.key()}".encode()).hexdigest()
 
     @property
     def expectations(self) -> Expectations:
@@ -201,19 +212,15 @@ class RelaxNG:
         :func:`~tei_edition.rng.prune.hollow` for its vocabulary, kept on disk (a
         fraction of the full grammar to load, and the same words)."""
         if compiled.expectations is None:
-            from tei_edition.rng import prune, simplify
+            from tei_edition.rng import prune
             from tei_edition.rng.expect import Expectations
 
-            key = hashlib.sha256(f"{self._grammar_key}:{compiled.vocabulary.key()}".encode()).hexdigest()
+            key = self._vocabulary_key(compiled.vocabulary)
             with self._lock, _no_gc():
-                stored = self._store.get("hollow", key)
-                if stored is None:
+                grammar = self._stored_grammar("hollow", key)
+                if grammar is None:
                     grammar = prune.hollow(self.grammar, compiled.vocabulary.elements)
-                    self._store.put("hollow", key, (grammar.start, grammar.defines,
-                                                    tuple(sorted(grammar.element_names)), grammar.wildcards))
-                else:
-                    start, defines, names, wildcards = stored
-                    grammar = simplify.Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
+                    self._put_grammar("hollow", key, grammar)
             compiled.expectations = Expectations(grammar)
         return compiled.expectations
 
@@ -279,7 +286,7 @@ class RelaxNG:
 
     def pruned(self, vocabulary: Vocabulary) -> bytes:
         """The grammar cut down to ``vocabulary``, as RELAX NG XML."""
-        key = hashlib.sha256(f"{self._grammar_key}:{vocabulary.key()}".encode()).hexdigest()
+        key = self._vocabulary_key(vocabulary)
         data = self._store.get_bytes("pruned", key)
         if data is None:
             from tei_edition.rng import emit, prune
