@@ -59,13 +59,22 @@ _ENVIRONMENT = "TEI_EDITION_READING_POLICY"
 
 
 def _from_environment() -> Policy:
-    import json
-
-    try:
-        found = json.loads(os.environ.get(_ENVIRONMENT) or "{}")
-        return Policy(bool(found.get("huge", False)), tuple(Path(root) for root in found.get("xinclude_roots", ())))
-    except (ValueError, TypeError, AttributeError):
+    """The policy :func:`_to_environment` wrote: a line "huge" or "normal", then one folder per line."""
+    text = os.environ.get(_ENVIRONMENT)
+    if not text:
         return Policy()
+    mode, *roots = text.split("\n")
+    if mode not in ("huge", "normal"):
+        return Policy()
+    return Policy(mode == "huge", tuple(Path(root) for root in roots))
+
+
+def _to_environment(policy: Policy) -> str | None:
+    """The policy as an environment value (None: the default, or a folder name no line can hold)."""
+    roots = [str(root) for root in policy.xinclude_roots]
+    if policy == Policy() or any("\n" in root or "\r" in root for root in roots):
+        return None
+    return "\n".join(["huge" if policy.huge else "normal", *roots])
 
 
 _policy = _from_environment()
@@ -84,12 +93,14 @@ def policy(*, huge: bool = False, xinclude_root=None):
     threads and forked workers of the same run see it too; spawned workers
     find it in the environment.
     """
-    import json
-
     global _policy
     previous, previous_environment = _policy, os.environ.get(_ENVIRONMENT)
     _policy = Policy(bool(huge), _roots(xinclude_root))
-    os.environ[_ENVIRONMENT] = json.dumps({"huge": _policy.huge, "xinclude_roots": [str(r) for r in _policy.xinclude_roots]})
+    value = _to_environment(_policy)
+    if value is None:  # a worker without the variable reads with the default policy
+        os.environ.pop(_ENVIRONMENT, None)
+    else:
+        os.environ[_ENVIRONMENT] = value
     try:
         yield _policy
     finally:

@@ -628,9 +628,9 @@ class _Run:
         """The loaded schema; raises TeiEditionError when it cannot be used."""
         key = (ref.kind, os.path.abspath(ref.path), ref.phase)
         if key not in self._loaded:
-            from tei_edition import schematron
-
             try:
+                if ref.kind == "sch":
+                    from tei_edition import schematron  # not for a grammar alone (--schema-only)
                 if ref.kind == "sch" and ref.path.suffix.lower() == ".rng":
                     embedded = relaxng.RelaxNG.load(ref.path).embedded_schematron
                     loaded = (

@@ -32,6 +32,7 @@ NA = ("notAllowed",)
 EMPTY = ("empty",)
 TEXT = "#text"
 XSD = "http://www.w3.org/2001/XMLSchema-datatypes"
+_MEMO_LIMIT = 200_000  # remembered derivatives of composite patterns, per grammar
 
 
 class Expectations:
@@ -46,6 +47,9 @@ class Expectations:
         self._value_checks: dict = {}
         self._derivs: dict = {}  # (define, token) -> derivative: defines are shared, their derivatives too
         self._att_derivs: dict = {}
+        self._composite_derivs: dict = {}  # (id(pattern), token) -> (pattern, derivative)
+        self._firsts: dict = {}  # define -> the name classes (and TEXT) it may start with
+        self._firsts_busy: set = set()
         self._with_attributes: dict = {}
         self._closed: dict = {}
 
@@ -173,8 +177,13 @@ class Expectations:
         return False
 
     def deriv(self, p: tuple, token: str, depth: int = 0) -> tuple:
-        if depth > 200:
-            return NA
+        """What remains of ``p`` once ``token`` (a Clark name, or TEXT) is matched (Clark's childDeriv).
+
+        Derivatives of composite patterns are remembered by the pattern's
+        identity: content states return to the same objects again and again
+        (``zeroOrMore(choice(...))`` after each child of mixed content), so a
+        run over an element's children mostly meets patterns derived before.
+        """
         kind = p[0]
         if kind == "element":
             if token == TEXT:
@@ -187,6 +196,25 @@ class Expectations:
             return p if token == TEXT else NA
         if kind in ("data", "value", "list"):
             return EMPTY if token == TEXT else NA
+        if kind == "ref":
+            key = (p[1], token)
+            known = self._derivs.get(key)
+            if known is None:
+                known = self._derivs[key] = self.deriv(self.defines[p[1]], token, depth + 1)
+            return known
+        if kind in ("empty", "notAllowed", "attribute") or depth > 200:
+            return NA
+        key = (id(p), token)
+        known = self._composite_derivs.get(key)
+        if known is not None:
+            return known[1]
+        result = self._composite_deriv(kind, p, token, depth)
+        if len(self._composite_derivs) >= _MEMO_LIMIT:
+            self._composite_derivs.clear()
+        self._composite_derivs[key] = (p, result)  # p is kept so that its id stays its own
+        return result
+
+    def _composite_deriv(self, kind: str, p: tuple, token: str, depth: int) -> tuple:
         if kind == "choice":
             return _choice([self.deriv(c, token, depth + 1) for c in p[1]])
         if kind == "group":
@@ -204,18 +232,12 @@ class Expectations:
                     options.append(_interleave(p[1][:i] + (d,) + p[1][i + 1:]))
             return _choice(options)
         if kind in ("oneOrMore", "zeroOrMore"):
-            return _group(self.deriv(p[1], token, depth + 1), ("zeroOrMore", p[1]))
+            return _group(self.deriv(p[1], token, depth + 1), ("zeroOrMore", p[1]) if kind == "oneOrMore" else p)
         if kind == "optional":
             return self.deriv(p[1], token, depth + 1)
         if kind == "mixed":
             return self.deriv(("interleave", (("text",), p[1])), token, depth + 1)
-        if kind == "ref":
-            key = (p[1], token)
-            known = self._derivs.get(key)
-            if known is None:
-                known = self._derivs[key] = self.deriv(self.defines[p[1]], token, depth + 1)
-            return known
-        return NA  # empty, notAllowed, attribute
+        return NA
 
     # -- attributes, as Jing matches them (unordered, before the children) -------
     def att_deriv(self, p: tuple, name: str, value: str) -> tuple:
@@ -400,9 +422,23 @@ class Expectations:
             out.add(TEXT)
             self.first(p[1], out, seen)
         elif kind == "ref":
-            if p[1] not in seen:
-                seen.add(p[1])
-                self.first(self.defines[p[1]], out, seen)
+            name = p[1]
+            if name in seen:
+                return
+            seen.add(name)
+            known = self._firsts.get(name)
+            if known is None:
+                if name in self._firsts_busy:  # a cycle back to a define being worked out: go through it here
+                    self.first(self.defines[name], out, seen)
+                    return
+                # Worked out once, from the define alone: everything reachable goes into one set,
+                # so the set is whole even where the walk skips a define it is already inside.
+                self._firsts_busy.add(name)
+                found: set = set()
+                self.first(self.defines[name], found, {name})
+                self._firsts_busy.discard(name)
+                known = self._firsts[name] = frozenset(found)
+            out |= known
 
     def content_of(self, element) -> tuple:
         patterns = self.patterns_at(element)

@@ -433,3 +433,17 @@ def test_a_big_included_file_is_refused_before_it_is_read(proj, monkeypatch):
                         else Path.open(self, "rb").read())
     assert problem(proj, text).endswith("error: the included files add up to more than 1,000 bytes (an include bomb?); "
                                         "the document is refused (--huge allows more)")
+
+
+def test_the_policy_written_for_workers_reads_back(monkeypatch):
+    from pathlib import Path
+
+    from tei_edition.parsing import Policy, _from_environment, _to_environment
+
+    wanted = Policy(True, (Path("/edition/texts"), Path("/edition/shared")))
+    monkeypatch.setenv("TEI_EDITION_READING_POLICY", _to_environment(wanted))
+    assert _from_environment() == wanted
+    assert _to_environment(Policy()) is None  # the default needs no variable
+    assert _to_environment(Policy(True, (Path("/odd\nname"),))) is None  # no line can hold it: the stricter default
+    monkeypatch.setenv("TEI_EDITION_READING_POLICY", '{"huge": true}')  # not ours: the default, never huge mode
+    assert _from_environment() == Policy()
