@@ -73,7 +73,7 @@ class Store:
             return None
         try:
             with open(path, "rb") as handle:
-                value = marshal.load(handle)
+                value = marshal.loads(handle.read())  # marshal.load(handle) reads in small pieces: several times slower
         except (OSError, EOFError, ValueError, TypeError):
             return None
         _touch(path)
