@@ -467,9 +467,9 @@ def unused_entries(documents: list[Document], tables: list[tuple], used: set[tup
         if not unused:
             continue
         if document.tree is None:  # parsed in a worker; positions need it here
-            from tei_edition.parsing import parse_bytes
+            from tei_edition.parsing import parse_bytes, read_bytes
 
-            document.source = Path(document.path).read_bytes()
+            document.source = read_bytes(document.path)
             document.tree = parse_bytes(document.source, document.path)
         elements = list(document.root.iter(etree.Element))
         for ident, n in unused:

@@ -56,7 +56,7 @@ from lxml import etree
 
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
-from tei_edition.parsing import parse_bytes, parse_file
+from tei_edition.parsing import parse_bytes, parse_file, read_bytes
 from tei_edition.rng.store import Store, default_folder
 from tei_edition.rng.vocabulary import Vocabulary
 
@@ -349,7 +349,7 @@ class RelaxNG:
         sources: dict[str, bytes] = {}
         for path in paths:
             try:
-                sources[path] = Path(path).read_bytes()
+                sources[path] = read_bytes(path)
             except OSError as error:
                 results[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
         key = _content_key(sources.values())
@@ -408,7 +408,7 @@ class RelaxNG:
         sources = {}
         for path in map(str, paths):
             try:
-                sources[path] = Path(path).read_bytes()
+                sources[path] = read_bytes(path)
             except OSError:
                 continue
         key = _content_key(sources.values())

@@ -34,7 +34,7 @@ from lxml import etree
 from tei_edition import inputs, relaxng, resources, xmlmodel
 from tei_edition.diagnostics import Diagnostic, FileReport, Report
 from tei_edition.errors import ExitCode, InputProblem, TeiEditionError, UsageProblem, XMLProblem
-from tei_edition.parsing import parse_bytes, parse_file
+from tei_edition.parsing import parse_bytes, parse_file, read_bytes
 from tei_edition.xmlmodel import SchemaRef
 
 # integrity and schematron are imported when a run needs them: a
@@ -428,7 +428,7 @@ class _Handoff:
 def _readable(document) -> bool:
     """Read and parse ``document`` without reporting: the worker that checks it reports."""
     try:
-        document.source = Path(document.path).read_bytes()
+        document.source = read_bytes(document.path)
         document.tree = parse_bytes(document.source, document.path)
     except (OSError, XMLProblem):
         document.source = document.tree = None
@@ -586,7 +586,7 @@ class _Run:
     def read(self, document: Document) -> bool:
         report = document.report
         try:
-            document.source = Path(document.path).read_bytes()
+            document.source = read_bytes(document.path)
         except OSError as error:
             report.add(1, 1, "error", f"cannot read: {error.strerror or error}", "io")
             return False
