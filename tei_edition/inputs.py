@@ -19,6 +19,7 @@ path named on the command line is read wherever it leads: you named it.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from tei_edition.errors import InputProblem
@@ -30,11 +31,11 @@ def _walk(folder: Path, roots: tuple[Path, ...] = ()):
     seen: set[tuple[int, int]] = set()
     for current, dirnames, filenames in os.walk(folder, followlinks=True, onerror=_raise):
         try:
-            stat = os.stat(current)
+            info = os.stat(current)
         except OSError:
             dirnames[:] = []
             continue
-        key = (stat.st_dev, stat.st_ino)
+        key = (info.st_dev, info.st_ino)
         if key in seen:  # a symlink loop, or two links to one folder
             dirnames[:] = []
             continue
@@ -75,16 +76,17 @@ def collect(paths=(), *, default: Path = DEFAULT_TEXTS) -> list[Path]:
     allowed = None  # only a folder walk needs it
     found: dict[Path, None] = {}
     for root in roots:
-        if root.is_dir():
+        kind = _kind(root)  # one stat a path: a thousand files named on the command line are common
+        if kind == "folder":
             if allowed is None:
                 allowed = input_root(paths, default=default)
             files = list(_walk(root, allowed))
             if not files:
                 raise InputProblem(f"{root}: no .xml files in this folder")
             found.update(dict.fromkeys(files))
-        elif root.is_file():
+        elif kind == "file":
             found[root] = None
-        elif root.exists() or root.is_symlink():
+        elif kind == "other" or root.is_symlink():
             raise InputProblem(f"{root}: not a regular file or folder")
         elif not paths:
             raise InputProblem(f"{root}: no such folder (run in an edition project, or name the TEI files or folders)")
@@ -108,17 +110,17 @@ def input_root(paths=(), *, default: Path = DEFAULT_TEXTS) -> tuple[Path, ...]:
     roots): a text from elsewhere must not read ``~/.ssh`` by naming it.
     Paths that do not exist are left out (:func:`collect` reports them).
     """
-    named = [Path(p) for p in paths] or [default]
-    folders = []
-    for path in named:
-        absolute = Path(os.path.abspath(path))
-        if absolute.is_dir():
-            folders.append(absolute)
-        elif absolute.exists():
-            folders.append(absolute.parent)
-    if not folders:
+    found: dict[str, None] = {}  # a thousand files in one folder are one folder
+    for path in paths or [default]:
+        absolute = os.path.abspath(path)
+        kind = _kind(absolute)
+        if kind == "folder":
+            found[absolute] = None
+        elif kind is not None:
+            found[os.path.dirname(absolute)] = None
+    if not found:
         return ()
-    folders = list(dict.fromkeys(folders))  # a thousand files in one folder are one folder
+    folders = [Path(folder) for folder in found]
     cwd = Path(os.path.abspath(os.getcwd()))
     if all(folder == cwd or cwd in folder.parents for folder in folders):
         candidate = cwd
@@ -129,6 +131,15 @@ def input_root(paths=(), *, default: Path = DEFAULT_TEXTS) -> tuple[Path, ...]:
         roots.insert(0, Path(os.path.realpath(candidate)))
     unique = list(dict.fromkeys(roots))
     return tuple(root for root in unique if not any(other in root.parents for other in unique))
+
+
+def _kind(path) -> str | None:
+    """"folder", "file", "other" (a device, a FIFO...) or None (nothing there), links followed."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
 def _too_wide(folder: Path) -> bool:

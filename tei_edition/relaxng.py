@@ -141,20 +141,35 @@ class RelaxNG:
             found = _LOADED.get(key)
             if found is None:
                 found = cls(path, Store(default_folder() if cache else None))
-                found._read()
+                found._read(stat)
                 _LOADED[key] = found
             return found
 
-    def _read(self) -> None:
-        try:
-            data = self.path.read_bytes()
-        except OSError as error:
-            raise InputProblem(f"{self.path}: cannot read the schema: {error.strerror or error}") from None
-        self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
+    def _read(self, stat) -> None:
+        # The key of everything cached for this schema hashes its path and content.  Reading and
+        # hashing a megabyte (tei_all) is a few milliseconds of every run, so the key is also
+        # remembered under the file's identity and change times: any write changes st_ctime_ns,
+        # which no tool can set back.
+        identity = f"{self.path}\0{stat.st_dev}\0{stat.st_ino}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+        identity_key = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
+        known = self._store.get("grammar-key", identity_key)
+        if isinstance(known, str):
+            self._grammar_key = known
+            data = None
+        else:
+            data = self._schema_bytes()
+            self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
+            self._store.put("grammar-key", identity_key, self._grammar_key)
         files = self._store.get("grammar-files", self._grammar_key)
         if files is not None and _files_unchanged(files):
             return  # simplified before: unmarshalled only if a grammar must be pruned
-        self._simplify(data)
+        self._simplify(self._schema_bytes() if data is None else data)
+
+    def _schema_bytes(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except OSError as error:
+            raise InputProblem(f"{self.path}: cannot read the schema: {error.strerror or error}") from None
 
     def _simplify(self, data: bytes) -> None:
         from tei_edition.rng import simplify
@@ -177,7 +192,7 @@ class RelaxNG:
                 if self._grammar is None:
                     self._grammar = self._stored_grammar("grammar", self._grammar_key)
                     if self._grammar is None:  # the cache lost it since load(): read the schema again
-                        self._simplify(self.path.read_bytes())
+                        self._simplify(self._schema_bytes())
         return self._grammar
 
     def _put_grammar(self, kind: str, key: str, grammar: simplify.Grammar) -> None:

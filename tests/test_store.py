@@ -49,3 +49,27 @@ def test_the_first_write_removes_the_folders_of_other_versions(tmp_path):
     assert not (tmp_path / "relaxng-1-0123456789ab").exists()
     assert (tmp_path / store.FORMAT).is_dir()
     assert unrelated.read_text() == "kept"
+
+
+_SCHEMA = """<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><element name="{root}"><text/></element></start>
+</grammar>
+"""
+
+
+def test_a_schema_rewritten_in_place_is_read_again_though_its_size_and_mtime_are_kept(tmp_path, monkeypatch):
+    from lxml import etree
+
+    from tei_edition import relaxng
+
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    schema = tmp_path / "s.rng"
+    schema.write_text(_SCHEMA.format(root="aaa"))
+    document = etree.fromstring("<aaa>x</aaa>").getroottree()
+    assert relaxng.RelaxNG.load(schema).validate(document) == []
+    kept = schema.stat()
+    schema.write_text(_SCHEMA.format(root="bbb"))  # same size
+    os.utime(schema, ns=(kept.st_atime_ns, kept.st_mtime_ns))  # and the old time, as some tools set it
+    monkeypatch.setattr(relaxng, "_LOADED", {})  # a new process
+    found = relaxng.RelaxNG.load(schema).validate(document)
+    assert [d.message for d in found] == ["element <aaa> is not allowed anywhere: the schema does not define it"]
