@@ -56,6 +56,7 @@ from lxml import etree
 
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
+from tei_edition import shares
 from tei_edition.parsing import parse_bytes, parse_file, read_bytes
 from tei_edition.rng.store import Store, default_folder
 from tei_edition.rng.vocabulary import Vocabulary
@@ -73,6 +74,10 @@ _ISO_SCHEMATRON = SCHEMATRON_NAMESPACES[0]
 
 _LOADED: dict[tuple, "RelaxNG"] = {}
 _RECENT_LIMIT = 5000  # (element, child) and (element, attribute) pairs
+# Shares of the files per process when they are taken from a queue: enough that an invalid
+# file (whose errors are worded, several times the work of a valid one) at the end does not
+# leave the other processes waiting; 12 measured 3-5 ms faster than 4 on the 113 editions.
+_SHARES_PER_PROCESS = 12
 _LOADED_LOCK = threading.Lock()
 
 
@@ -378,8 +383,12 @@ class RelaxNG:
         # With the grammar compiled, shares are small and taken as each worker
         # is free (an invalid file costs several valid ones); without it, each
         # share compiles the grammar for its names, so there is one per worker.
-        pieces = min(jobs * 4, 255) if compiled is not None and jobs > 1 else jobs
-        chunks = _chunks(list(sources), pieces, sources)
+        names = list(sources)
+        sizes = [len(sources[name]) for name in names]
+        if compiled is not None and jobs > 1:
+            chunks = shares.tapering(names, min(jobs * _SHARES_PER_PROCESS, 255), sizes)
+        else:
+            chunks = shares.even(names, jobs, sizes)
         outcomes = _in_workers(work, chunks, jobs) if jobs > 1 else [work(chunks[0])] if chunks else []
         found: dict = {}
         vocabularies = []
@@ -640,18 +649,6 @@ def _jobs(jobs: int | None, paths: list) -> int:
             cores = os.cpu_count() or 1
         jobs = min(cores, max(1, len(paths) // 8))  # a worker costs a fork and some warming up
     return max(1, min(jobs, len(paths)))
-
-
-def _chunks(paths: list[str], jobs: int, sources: dict) -> list[list[str]]:
-    """Contiguous shares of about equal size in bytes."""
-    total = sum(len(sources[path]) for path in paths) or 1
-    chunks: list[list[str]] = [[] for _ in range(jobs)]
-    running = 0
-    for path in paths:
-        share = min(jobs - 1, int(running * jobs / total))
-        chunks[share].append(path)
-        running += len(sources[path])
-    return [chunk for chunk in chunks if chunk]
 
 
 def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from tei_edition import inputs, relaxng, resources, xmlmodel
+from tei_edition import inputs, relaxng, resources, shares, xmlmodel
 from tei_edition.diagnostics import Diagnostic, FileReport, Report
 from tei_edition.errors import ExitCode, InputProblem, TeiEditionError, UsageProblem, XMLProblem
 from tei_edition.parsing import parse_bytes, parse_file, read_bytes
@@ -222,24 +222,6 @@ def _gather(files, report: ValidationReport, tables, outcomes) -> None:
 _SHARED_CHUNKS_PER_WORKER = 12
 
 
-def _tapering(items: list, count: int) -> list[list]:
-    """``items`` in ``count`` contiguous chunks (fewer for few items), the first third of them
-    three times and the second third twice the size of the last: the last ones are small, so the
-    workers run out of work at nearly the same time, and the many small chunks cost little."""
-    if not items:
-        return []
-    count = max(1, min(count, len(items)))
-    weights = [3 if n < count / 3 else 2 if n < 2 * count / 3 else 1 for n in range(count)]
-    total, reached, start, out = sum(weights), 0, 0, []
-    for weight in weights:
-        reached += weight
-        end = round(len(items) * reached / total)
-        if end > start:
-            out.append(items[start:end])
-            start = end
-    return out
-
-
 def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress,
                     handoff: "_Handoff") -> None:
     """Everything per document on a local pool whose workers fork from here now; each file parsed once.
@@ -260,7 +242,7 @@ def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, execut
     with handoff:  # its file is removed whatever happens
         _compile(forced, run)
         count = workers.workers_of(executor)
-        chunks = _tapering([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER)
+        chunks = shares.tapering([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER)
         context = multiprocessing.get_context("fork")
         key = handoff.key
         messages = context.Queue()

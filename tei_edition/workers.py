@@ -134,18 +134,9 @@ def workers_of(executor: Executor) -> int:
 
 def chunks(items: list, workers: int) -> list[list]:
     """Contiguous slices of ``items``, about :data:`CHUNKS_PER_WORKER` per worker, in order."""
-    if not items:
-        return []
-    if workers <= 1:
-        return [list(items)]
-    count = min(len(items), workers * CHUNKS_PER_WORKER)
-    size, extra = divmod(len(items), count)
-    out, start = [], 0
-    for number in range(count):
-        end = start + size + (1 if number < extra else 0)
-        out.append(list(items[start:end]))
-        start = end
-    return out
+    from tei_edition import shares
+
+    return shares.even(list(items), workers * CHUNKS_PER_WORKER if workers > 1 else 1)
 
 
 def map_ordered(executor: Executor, function, arguments: list, progress=None, sizes=None) -> list:
