@@ -50,6 +50,7 @@ class Expectations:
         self._composite_derivs: dict = {}  # (id(pattern), token) -> (pattern, derivative)
         self._firsts: dict = {}  # define -> the name classes (and TEXT) it may start with
         self._firsts_busy: set = set()
+        self._starts: dict = {}  # define -> (names, other name classes, TEXT) it may start with
         self._with_attributes: dict = {}
         self._closed: dict = {}
 
@@ -200,7 +201,10 @@ class Expectations:
             key = (p[1], token)
             known = self._derivs.get(key)
             if known is None:
-                known = self._derivs[key] = self.deriv(self.defines[p[1]], token, depth + 1)
+                # A define that cannot start with the token has no derivative: known from its
+                # first set (one walk per define) without walking the define for every token.
+                known = self._derivs[key] = (self.deriv(self.defines[p[1]], token, depth + 1)
+                                             if self._may_start(p[1], token) else NA)
             return known
         if kind in ("empty", "notAllowed", "attribute") or depth > 200:
             return NA
@@ -213,6 +217,20 @@ class Expectations:
             self._composite_derivs.clear()
         self._composite_derivs[key] = (p, result)  # p is kept so that its id stays its own
         return result
+
+    def _may_start(self, define: str, token: str) -> bool:
+        """Whether the content of ``define`` may begin with ``token`` (its derivative is not notAllowed)."""
+        starts = self._starts.get(define)
+        if starts is None:
+            classes: set = set()
+            self.first(("ref", define), classes)
+            names = frozenset(clark(nc[1], nc[2]) for nc in classes if nc != TEXT and nc[0] == "name")
+            others = tuple(nc for nc in classes if nc != TEXT and nc[0] != "name")
+            starts = self._starts[define] = (names, others, TEXT in classes)
+        names, others, text = starts
+        if token == TEXT:
+            return text
+        return token in names or (bool(others) and any(contains(nc, *split_clark(token)) for nc in others))
 
     def _composite_deriv(self, kind: str, p: tuple, token: str, depth: int) -> tuple:
         if kind == "choice":

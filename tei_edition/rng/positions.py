@@ -21,7 +21,6 @@ the first character of the text) that needs fixing.  Lines and columns are
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import re
 
@@ -59,7 +58,7 @@ def _blank(match) -> str:
 
 
 _START = re.compile(r"<[^/]")
-_CLOSE = re.compile(r"</")
+_BLOCK = 16384  # characters counted at a time when looking for the n-th start tag
 
 
 class SourceMap:
@@ -68,40 +67,60 @@ class SourceMap:
     def __init__(self, text: str):
         self.text = text
         self.tags = _NOT_TAGS.sub(_blank, text) if ("<!" in text or "<?" in text) else text
-        # Tags are found as far as a question needs (most errors sit early in a file).
-        self._starts: list[int] = []  # "<" of each start tag, document order
-        self._closes: list[int] = []  # "<" of each end tag
-        self._start_finder = _START.finditer(self.tags)
-        self._close_finder = _CLOSE.finditer(self.tags)
+        # Start tags are found as far as a question needs (most errors sit early in a file),
+        # whole blocks at a time by counting "<" and "</" (in C) rather than tag by tag.
+        self._found: dict[int, int] = {}  # element number -> offset of its "<"
+        self._frontier = (0, 0)  # (start tags before this offset, offset)
+        self._all: list[int] | None = None
 
     @property
     def starts(self) -> list[int]:
         """The offset of the "<" of every start tag, in document order."""
-        self._starts.extend(m.start() for m in self._start_finder)
-        return self._starts
+        if self._all is None:
+            self._all = [match.start() for match in _START.finditer(self.tags)]
+        return self._all
 
     def _start(self, index: int) -> int:
-        starts = self._starts
-        if index >= len(starts):
-            for match in self._start_finder:
-                starts.append(match.start())
-                if len(starts) > index:
-                    break
-        return starts[index]
+        """The offset of the "<" of start tag number ``index`` (IndexError past the last)."""
+        found = self._found.get(index)
+        if found is not None:
+            return found
+        tags = self.tags
+        count, position = self._frontier
+        if index < count:  # asked for an earlier element than the last: count again from the top
+            count, position = 0, 0
+        end = len(tags)
+        while position < end:
+            block_end = min(end, position + _BLOCK)
+            if tags[block_end - 1] == "<":  # keep "</" in one block
+                block_end += 1
+            in_block = tags.count("<", position, block_end) - tags.count("</", position, block_end)
+            if count + in_block > index:
+                break
+            count, position = count + in_block, block_end
+        for match in _START.finditer(tags, position):
+            offset = match.start()
+            self._found[count] = offset
+            if count == index:
+                self._frontier = (count + 1, offset + 1)
+                return offset
+            count += 1
+        raise IndexError(f"start tag {index} is past the end of the document")
 
-    def _closes_from(self, offset: int, count: int) -> list[int]:
-        """The end tags found so far, with at least ``count`` at or after ``offset`` when the text has them."""
-        closes = self._closes
-        have = len(closes) - bisect.bisect_left(closes, offset)
-        if have < count:
-            for match in self._close_finder:
-                position = match.start()
-                closes.append(position)
-                if position >= offset:
-                    have += 1
-                    if have >= count:
-                        break
-        return closes
+    def _close_after(self, offset: int, skip: int) -> int:
+        """The offset of the "<" of the end tag ``skip`` end tags after the first at or after
+        ``offset`` (the last one there is, when the text has fewer)."""
+        tags, found, position = self.tags, -1, offset
+        for _ in range(skip + 1):
+            close = tags.find("</", position)
+            if close == -1:
+                break
+            found, position = close, close + 2
+        if found == -1:
+            found = tags.rfind("</")
+            if found == -1:
+                raise IndexError("the document has no end tag")
+        return found
 
     def _start_span(self, index: int) -> tuple[int, int]:
         begin = self._start(index)
@@ -140,9 +159,7 @@ class SourceMap:
             after = self._start(last_index)
         else:
             skip, after = 0, self._start(index)
-        closes = self._closes_from(after, skip + 1)
-        first = bisect.bisect_left(closes, after)
-        begin = closes[min(first + skip, len(closes) - 1)]
+        begin = self._close_after(after, skip)
         close = self.tags.find(">", begin)
         return begin, (close + 1 if close != -1 else begin + 2)
 
