@@ -29,6 +29,7 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -210,6 +211,11 @@ class Document:
     def root(self):
         return self.tree.getroot() if self.tree is not None else None
 
+    @cached_property
+    def absolute(self) -> str:
+        """The file's absolute path, where its relative pointers start from."""
+        return os.path.abspath(self.path)
+
     @property
     def sourcemap(self) -> SourceMap:
         if self._map is None:
@@ -294,6 +300,7 @@ class Registers:
         self.by_path = {_normpath(d.path): d for d in documents}
         self.seen: set = set()  # register elements already collected (nested lists)
         self._outside: dict[str, set[str] | str] = {}
+        self._targets: dict[tuple[str, str], str] = {}  # (base, relative) -> the file it names
 
 
 def check(documents: list[Document], *, local: bool = True, links: bool = True) -> Registers | None:
@@ -720,7 +727,11 @@ def _resolve(document, element, pointer, registers: Registers, has_base: bool, c
     if base is None:
         return None  # xml:base makes it a link to the web
     relative = pointer.document or ""
-    target = _normpath(unquote(urljoin(base, relative)))
+    # Thousands of pointers name the same few register files: each (base, target) pair is worked
+    # out once (urljoin and normpath were a third of checking the pointers of a corpus).
+    target = registers._targets.get((base, relative))
+    if target is None:
+        target = registers._targets[(base, relative)] = _normpath(unquote(urljoin(base, relative)))
     if not relative.lower().endswith(".xml"):
         return None  # images, HTML pages, folders: not ours to check
     other = registers.by_path.get(target)
@@ -756,7 +767,7 @@ def _use_id(document: Document, ident: str, registers: Registers) -> bool:
 def _base(document: Document, element, has_base: bool) -> str | None:
     """The file path relative pointers start from, or None when xml:base is a web address."""
     if not has_base:
-        return os.path.abspath(document.path)
+        return document.absolute
     base = element.base or ""
     parts = urlsplit(base)
     if parts.scheme == "file":
