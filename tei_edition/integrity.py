@@ -412,37 +412,44 @@ class LinkTables:
 
     def base(self):
         if self._base is None:
-            owners, ids, by_path, register_ids, paths = [], [], {}, {}, {}
+            ids, owner_of, by_path, register_ids, paths = {}, {}, {}, {}, {}
             for path, table_ids, table_register_ids, _entries in self.tables:
                 owner = _Elsewhere(Path(path))
-                owners.append(owner)
-                ids.append(table_ids)  # a set: the checks only ask whether an id is in it
+                owner_of[path] = (owner, table_ids)
+                if table_ids is not None:
+                    ids[owner] = table_ids  # a set: the checks only ask whether an id is in it
                 by_path[_normpath(path)] = owner
                 paths[id(owner)] = path
                 for ident in table_register_ids:
                     register_ids.setdefault(ident, []).append((owner, None))
             holders = {owner for owners_of in register_ids.values() for owner, _ in owners_of}
-            self._base = (owners, ids, by_path, register_ids, paths, holders)
+            self._base = (ids, owner_of, by_path, register_ids, paths, holders)
         return self._base
 
     def registers(self, documents: list[Document]) -> tuple[Registers, dict[int, str]]:
-        """Registers of every document, ``documents`` (parsed, in the tables) standing for their own entries."""
-        owners, ids, by_path, register_ids, paths, holders = self.base()
-        mine = {str(d.path): d for d in documents}
+        """Registers of every document, ``documents`` (parsed, in the tables) standing for their own entries.
+
+        Made for every chunk a worker checks, so it costs the chunk's size, not
+        the corpus's: the tables of everything else are copied whole (in C).
+        """
+        ids, owner_of, by_path, register_ids, paths, holders = self.base()
         registers = Registers([])
+        registers.ids = dict(ids)
+        registers.by_path = dict(by_path)
         paths = dict(paths)
         swapped = {}
-        for (path, *_rest), owner, table_ids in zip(self.tables, owners, ids):
-            document = mine.get(path)
-            if document is not None:
-                swapped[owner] = document
-                owner = document
-                paths[id(owner)] = path
+        for document in documents:
+            path = str(document.path)
+            found = owner_of.get(path)
+            if found is None:
+                continue
+            owner, table_ids = found
+            swapped[owner] = document
+            paths[id(document)] = path
+            registers.ids.pop(owner, None)
             if table_ids is not None:
-                registers.ids[owner] = table_ids
-        registers.by_path = dict(by_path)
-        for path, document in mine.items():
-            if by_path.get(_normpath(path)) in swapped:
+                registers.ids[document] = table_ids
+            if by_path.get(_normpath(path)) is owner:
                 registers.by_path[_normpath(path)] = document
         registers.register_ids = register_ids
         if not holders.isdisjoint(swapped):
@@ -718,8 +725,9 @@ def _resolve(document, element, pointer, registers: Registers, has_base: bool, c
             )
         elsewhere = [d for d, ids in registers.ids.items() if ident in ids and d is not document]
         hint = ""
-        if elsewhere:
-            other = os.path.relpath(elsewhere[0].path, os.path.dirname(os.path.abspath(document.path)))
+        if elsewhere:  # the first in input order (the inputs are sorted by path), however the table was made
+            first = min(elsewhere, key=lambda d: str(d.path))
+            other = os.path.relpath(first.path, os.path.dirname(os.path.abspath(document.path)))
             hint = f' ({other} has it outside its registers: write "{Path(other).as_posix()}#{ident}")'
         return f'no xml:id "{ident}" in this file or in the registers{hint}'
     # Kind.DOCUMENT

@@ -332,21 +332,38 @@ def _take_chunks(key: str) -> None:
             counter.value = number + 1
         run = _Run(schema_only=schema_only, catalogs=catalogs)  # one per chunk: its notes, in chunk order
         documents, parsed = read(number, run)
-        messages.put(("table", number, [integrity.table(d) for d in documents]))
-        mine[number] = (run, documents, parsed)
+        later = None
+        if schema_only:
+            table = [None] * len(documents)
+        else:
+            # The one-document integrity checks run now, once: the walk that makes the tables
+            # is theirs.  Their findings wait, to follow the grammar's as in one process.
+            marks = [len(d.report.diagnostics) for d in documents]
+            table = integrity.summarise(documents, integrity.check(parsed, links=False))
+            later = []
+            for document, mark in zip(documents, marks):
+                later.append(document.report.diagnostics[mark:])
+                del document.report.diagnostics[mark:]
+        messages.put(("table", number, table))
+        mine[number] = (run, documents, parsed, later)
     tables = _link_tables((key, None))  # every chunk is parsed: the tables come
     for number in [*mine, *range(len(chunks))]:
         if not claim(number):
             continue
         if number in mine:
-            run, documents, parsed = mine.pop(number)
+            run, documents, parsed, later = mine.pop(number)
         else:  # another worker parsed it and has not got to it
             run = _Run(schema_only=schema_only, catalogs=catalogs)
             documents, parsed = read(number, run)
+            later = None
         run.check_all(parsed, forced)
         used: set = set()
         if not schema_only:
-            integrity.check(parsed, links=False)
+            if later is None:
+                integrity.check(parsed, links=False)
+            else:
+                for document, findings in zip(documents, later):
+                    document.report.diagnostics.extend(findings)
             used = integrity.check_links(parsed, tables)
         messages.put(("done", number, ([d.report for d in documents], run.notes(), run.skipped(), used)))
 
