@@ -109,6 +109,7 @@ def validate(
     own = executor is None
     if own:
         executor = workers.make_executor(jobs, len(files))
+    done = False
     try:
         if not isinstance(executor, workers.InProcess):
             try:
@@ -119,10 +120,13 @@ def validate(
                 _in_own_workers(files, forced, run, report, executor, progress, handoff)
             else:
                 _in_workers(files, forced, run, report, executor, progress)
+            done = True
             return report
     finally:
         if own:
-            executor.shutdown()
+            # Done, the workers are told to stop and the pool's own thread waits for them
+            # (20 ms at the end of a run otherwise); after a failure, wait here.
+            executor.shutdown(wait=not done)
     documents = []
     for path in files:
         document = integrity.Document(path, FileReport(str(path)))
@@ -220,6 +224,9 @@ def _gather(files, report: ValidationReport, tables, outcomes) -> None:
 
 # Chunks for the workers of _in_own_workers, which take them one by one.
 _SHARED_CHUNKS_PER_WORKER = 12
+# ... and more for a large input: the last chunks (a third of the average size) should take
+# tens of milliseconds, or one worker still checks its last chunk while the other waits.
+_FILES_PER_LAST_CHUNKS = 50
 
 
 def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, executor, progress,
@@ -242,7 +249,8 @@ def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, execut
     with handoff:  # its file is removed whatever happens
         _compile(forced, run)
         count = workers.workers_of(executor)
-        chunks = shares.tapering([str(p) for p in files], count * _SHARED_CHUNKS_PER_WORKER)
+        chunks = shares.tapering([str(p) for p in files],
+                                 max(count * _SHARED_CHUNKS_PER_WORKER, len(files) // _FILES_PER_LAST_CHUNKS))
         context = multiprocessing.get_context("fork")
         key = handoff.key
         messages = context.Queue()
@@ -346,7 +354,7 @@ def _take_chunks(key: str) -> None:
                 del document.report.diagnostics[mark:]
         messages.put(("table", number, table))
         mine[number] = (run, documents, parsed, later)
-    tables = _link_tables((key, None))  # every chunk is parsed: the tables come
+    tables = None  # every chunk is parsed: the tables come, and are waited for after the first grammar checks
     for number in [*mine, *range(len(chunks))]:
         if not claim(number):
             continue
@@ -364,6 +372,8 @@ def _take_chunks(key: str) -> None:
             else:
                 for document, findings in zip(documents, later):
                     document.report.diagnostics.extend(findings)
+            if tables is None:
+                tables = _link_tables((key, None))
             used = integrity.check_links(parsed, tables)
         messages.put(("done", number, ([d.report for d in documents], run.notes(), run.skipped(), used)))
 
