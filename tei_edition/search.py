@@ -96,14 +96,14 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def index_site(site_dir: str | os.PathLike, *, language: str = "en") -> SearchIndex:
+def index_site(site_dir: str | os.PathLike, *, language: str = "en", threads: int | None = None) -> SearchIndex:
     """Index the HTML pages of ``site_dir`` and write the search bundle into it.
 
     ``language`` is an ISO 639-1 code for stemming; the whole site becomes one
     index in that language.  Raises InputProblem (exit 2) when Pagefind is
     missing or fails.
     """
-    return start_indexing(site_dir, language=language).finish()
+    return start_indexing(site_dir, language=language, threads=threads).finish()
 
 
 class Indexing:
@@ -143,8 +143,13 @@ class Indexing:
         self.process.communicate()
 
 
-def start_indexing(site_dir: str | os.PathLike, *, language: str = "en") -> Indexing:
-    """Start Pagefind on the HTML pages of ``site_dir``, which must all be written already."""
+def start_indexing(site_dir: str | os.PathLike, *, language: str = "en", threads: int | None = None) -> Indexing:
+    """Start Pagefind on the HTML pages of ``site_dir``, which must all be written already.
+
+    ``threads`` bounds the threads Pagefind works on (None: as many as it likes,
+    one per core): ``build --jobs N`` gives it N, so that a build told to use one
+    core does not take every core while Pagefind runs.
+    """
     executable = pagefind_executable()
     if executable is None:
         raise InputProblem(f"cannot build the search index: Pagefind is not installed ({INSTALL_HINT})")
@@ -157,7 +162,7 @@ def start_indexing(site_dir: str | os.PathLike, *, language: str = "en") -> Inde
             stderr=subprocess.PIPE,
             text=True,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, "NO_COLOR": "1"},
+            env={**os.environ, "NO_COLOR": "1", **({"RAYON_NUM_THREADS": str(threads)} if threads else {})},
         )
     except OSError as error:
         raise InputProblem(f"{site}: Pagefind did not run: {error}") from None

@@ -128,7 +128,8 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     pages: dict[str, str | bytes] = {}
     downloads, data = _downloads(plan)                             # 6. data downloads (made on the workers)
     with SiteWriter(result.out, inputs=named) as site:             # 7. each page written as it comes
-        writing = _Writing(site, plan, searchable=searchable, language=_text_language(plan, lang))
+        writing = _Writing(site, plan, searchable=searchable, language=_text_language(plan, lang),
+                           threads=jobs if executor is None else None)
         try:
             _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts,
                           site_pages=[*_site_pages(plan, params, searchable=searchable),  # 5. registers, chronology,
@@ -498,11 +499,12 @@ class _Writing:
     copies, the assets; :meth:`finish` waits for Pagefind.
     """
 
-    def __init__(self, site, plan: Plan, *, searchable: bool, language: str):
+    def __init__(self, site, plan: Plan, *, searchable: bool, language: str, threads: int | None = None):
         self.site = site
         self.plan = plan
         self.searchable = searchable
         self.language = language
+        self.threads = threads  # --jobs: Pagefind's threads too
         self.indexing = None
 
     def _copies(self, read_by_pagefind: bool) -> None:
@@ -515,7 +517,7 @@ class _Writing:
     def start(self) -> None:
         self._copies(True)
         if self.searchable:
-            self.indexing = search.start_indexing(self.site.root, language=self.language)
+            self.indexing = search.start_indexing(self.site.root, language=self.language, threads=self.threads)
 
     def rest(self) -> None:
         self._copies(False)

@@ -347,3 +347,18 @@ def test_a_timestamp_only_when_asked_for(monkeypatch, site, tmp_path):
     footer = html(tmp_path / "site" / "index.html").xpath("//footer//time/@datetime")
     assert footer == ["1970-01-01T00:00:00Z"]
     assert not html(site / "index.html").xpath("//footer//time")
+
+
+@pytest.mark.skipif(search.pagefind_executable() is None, reason="Pagefind is not installed")
+@pytest.mark.parametrize(("jobs", "threads"), [(1, 1), (2, 2), (None, None)])
+def test_build_gives_pagefind_its_jobs_as_threads(tmp_path, monkeypatch, jobs, threads):
+    asked = []
+    real = search.start_indexing
+
+    def start_indexing(site_dir, **options):
+        asked.append(options.get("threads"))
+        return real(site_dir, **options)
+
+    monkeypatch.setattr(search, "start_indexing", start_indexing)
+    assert build([TEXTS], tmp_path / "_site", jobs=jobs).built
+    assert asked == [threads]

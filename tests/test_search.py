@@ -119,3 +119,20 @@ def test_the_content_security_policies_are_strict_apart_from_what_pagefind_needs
         assert "unsafe-inline" not in policy and "'unsafe-eval'" not in policy
     assert search.csp_meta().get("content") == search.CONTENT_SECURITY_POLICY
     assert search.csp_meta(search_page=True).get("content") == search.SEARCH_PAGE_POLICY
+
+
+@needs_pagefind
+@pytest.mark.parametrize(("threads", "expected"), [(1, "1"), (3, "3"), (None, None)])
+def test_pagefind_gets_as_many_threads_as_build_has_jobs(tmp_path, monkeypatch, threads, expected):
+    """``build --jobs 1`` must not let Pagefind take every core; without --jobs it may."""
+    seen = []
+    real = search.subprocess.Popen
+
+    def popen(command, **options):
+        seen.append(options["env"].get("RAYON_NUM_THREADS"))
+        return real(command, **options)
+
+    monkeypatch.setattr(search.subprocess, "Popen", popen)
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    assert search.index_site(tiny_site(tmp_path / "site"), threads=threads).pages == {"en": 2}
+    assert seen == [expected]

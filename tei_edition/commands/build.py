@@ -40,6 +40,7 @@ def command(paths, out, force, stylesheet, title, timestamp, quiet, jobs, clean)
     events, a chronology, a map, a search page (when Pagefind is installed)
     and the home page, with the registers and the TEI sources as data
     downloads.  Everything works offline; serve the folder to use search.
+    --jobs N also gives Pagefind, which indexes the pages, N threads.
 
     Exit status: 0 built, 1 errors in the texts (nothing built), 2 usage or
     I/O problems.
