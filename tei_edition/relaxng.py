@@ -51,6 +51,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from stat import S_ISREG
 
 from lxml import etree
 
@@ -371,37 +372,51 @@ class RelaxNG:
         file that cannot be read or is not well-formed gets one diagnostic
         (rule ``io`` or the parser's rule) and the others are still validated.
 
-        The files' union vocabulary is remembered on disk by their content
-        hashes: when it is known, the grammar is compiled once, before the
-        workers fork.  Each worker parses, validates and words the errors of
-        its share.  By default every usable core gets a worker, if it gets at
-        least 8 files (a fork and its warming up cost about as much).
+        The files' union vocabulary is remembered on disk under their identity
+        (device, inode, size, modification and change times: any write changes
+        the change time, which no tool sets back): when it is known, the grammar
+        is compiled once, before the workers fork, and this process reads no
+        file at all; each worker reads, parses, validates and words the errors
+        of its share.  By default every usable core gets a worker, if it gets
+        at least 8 files (a fork and its warming up cost about as much).
         """
         paths = [str(p) for p in paths]
         results: dict[str, list[Diagnostic]] = {}
-        sources: dict[str, bytes] = {}
+        sources: dict[str, bytes] = {}  # read here only when not a plain file; the workers read the rest
+        sizes: dict[str, int] = {}
+        identities = []
         for path in paths:
             try:
-                sources[path] = read_bytes(path)
+                info = os.stat(path)
+                if not S_ISREG(info.st_mode):
+                    sources[path] = read_bytes(path)  # a folder fails here, as it would in a worker
+                    info = None
             except OSError as error:
                 results[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
-        key = _content_key(sources.values())
+                continue
+            if info is None:
+                sizes[path] = len(sources[path])
+                identities.append((path, hashlib.sha1(sources[path]).hexdigest()))
+            else:
+                sizes[path] = info.st_size
+                identities.append((path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+        key = hashlib.sha256(repr(sorted(identities)).encode("utf-8", "surrogateescape")).hexdigest()
         stored = self._store.get("vocabulary", key)
         compiled = self._compiled_for(Vocabulary.from_data(stored)) if stored is not None else None
 
         def work(chunk: list[str]) -> tuple[dict, tuple | None]:
             return self._check_chunk(chunk, sources, compiled)
 
-        jobs = _jobs(jobs, list(sources))
+        names = list(sizes)
+        jobs = _jobs(jobs, names)
         # With the grammar compiled, shares are small and taken as each worker
         # is free (an invalid file costs several valid ones); without it, each
         # share compiles the grammar for its names, so there is one per worker.
-        names = list(sources)
-        sizes = [len(sources[name]) for name in names]
+        weights = [sizes[name] for name in names]
         if compiled is not None and jobs > 1:
-            chunks = shares.tapering(names, min(jobs * _SHARES_PER_PROCESS, 255), sizes)
+            chunks = shares.tapering(names, min(jobs * _SHARES_PER_PROCESS, 255), weights)
         else:
-            chunks = shares.even(names, jobs, sizes)
+            chunks = shares.even(names, jobs, weights)
         outcomes = _in_workers(work, chunks, jobs) if jobs > 1 else [work(chunks[0])] if chunks else []
         found: dict = {}
         vocabularies = []
@@ -422,9 +437,18 @@ class RelaxNG:
         found: dict = {}
         vocabulary = None
         trees: dict = {}
+        data: dict = {}
+        for path in chunk:
+            if path in sources:
+                data[path] = sources[path]
+                continue
+            try:
+                data[path] = read_bytes(path)
+            except OSError as error:
+                found[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
         if compiled is None:  # the names must be known before the grammar: parse the chunk first
-            for path in chunk:
-                tree = self._parse(path, sources[path], found)
+            for path in data:
+                tree = self._parse(path, data[path], found)
                 if tree is not None:
                     trees[path] = tree
             if not trees:
@@ -432,11 +456,11 @@ class RelaxNG:
             union = Vocabulary.of(next(iter(trees.values()))).union(*(Vocabulary.of(t) for t in list(trees.values())[1:]))
             compiled = self._compiled_for(union)
             vocabulary = union.to_data()
-        for path in chunk:
-            tree = trees.pop(path, None) if trees else self._parse(path, sources[path], found)
+        for path in data:
+            tree = trees.pop(path, None) if trees else self._parse(path, data[path], found)
             if tree is None:
                 continue
-            found[path] = self._validate(compiled, tree, sources[path])
+            found[path] = self._validate(compiled, tree, data[path])
         return found, vocabulary
 
     def prepare_files(self, paths) -> None:
