@@ -16,11 +16,12 @@ from lxml import etree
 
 
 class Vocabulary:
-    __slots__ = ("roots", "elements")
+    __slots__ = ("roots", "elements", "_key")
 
     def __init__(self, roots: frozenset, elements: dict):
         self.roots = roots
         self.elements = elements  # clark name -> (frozenset of child clark names, frozenset of attribute clark names)
+        self._key: str | None = None
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Vocabulary) and self.roots == other.roots and self.elements == other.elements
@@ -87,4 +88,7 @@ class Vocabulary:
         return cls(frozenset(roots), {tag: (frozenset(kids), frozenset(attrs)) for tag, kids, attrs in elements})
 
     def key(self) -> str:
-        return hashlib.sha1(repr(self.to_data()).encode("utf-8")).hexdigest()
+        """A digest of :meth:`to_data`, worked out once (a vocabulary is not changed once made)."""
+        if self._key is None:
+            self._key = hashlib.sha1(repr(self.to_data()).encode("utf-8")).hexdigest()
+        return self._key
