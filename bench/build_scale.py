@@ -9,7 +9,7 @@ run (interpreter start-up included), timing each from start to exit.  Every
 row prints the median of --repeat runs and the ratio asked for, both measured
 in this run:
 
-* validate and build of the first size on ``--jobs 2`` vs ``--jobs 1``, the runs taking
+* validate and build on ``--jobs 2`` vs ``--jobs 1`` (the first size, or each of ``--jobs-sizes``), the runs taking
   turns, with the median CPU time (user + system, children included) beside the wall time;
   ``--quiet 0.1`` keeps only rounds in which other processes used under a tenth of a core
   (read from /proc/stat), for a shared machine;
@@ -109,30 +109,8 @@ def _row(label: str, times: list[float], cpus: list[float] | None = None) -> flo
     return median
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=None, help="keep corpora and sites here (default: temporary)")
-    parser.add_argument("--jobs-only", action="store_true", help="only the --jobs 2 vs --jobs 1 block")
-    parser.add_argument("--quiet", type=float, default=0.0, metavar="SHARE",
-                        help="--jobs block: count only rounds in which other processes used less than SHARE "
-                             "of one core (e.g. 0.1; default 0: every round counts)")
-    args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.mkdtemp(prefix="tei-edition-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
-    tool = _tool()
-    print(f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f}")
-    corpora = {}
-    for size in args.sizes:
-        corpus = work / f"corpus-{size}"
-        if not (corpus / "texts").is_dir():
-            subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(size), str(corpus)], check=True)
-        corpora[size] = corpus
-
-    first = args.sizes[0]
-    corpus, site = corpora[first], work / f"site-{first}"
-    print(f"\n--jobs, {first} texts (runs alternate between --jobs 1 and --jobs 2)")
+def _jobs_block(tool: str, size: int, corpus: Path, site: Path, args) -> None:
+    print(f"\n--jobs, {size} texts (runs alternate between --jobs 1 and --jobs 2)")
     (v1_walls, v1_cpus), (v2_walls, v2_cpus) = _alternate(
         [[tool, "validate", str(corpus), "--jobs", str(jobs)] for jobs in (1, 2)], args.repeat, args.quiet)
     v1 = _row("validate --jobs 1", v1_walls, v1_cpus)
@@ -144,11 +122,42 @@ def main(argv=None) -> int:
     b2 = _row("build --clean --jobs 2", b2_walls, b2_cpus)
     print(f"  ratio validate jobs1/jobs2: {v1 / v2:.2f}x   build jobs1/jobs2: {b1 / b2:.2f}x   "
           f"(load average now {os.getloadavg()[0]:.1f})")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="keep corpora and sites here (default: temporary)")
+    parser.add_argument("--jobs-only", action="store_true", help="only the --jobs 2 vs --jobs 1 block")
+    parser.add_argument("--jobs-sizes", type=int, nargs="+", default=None, metavar="N",
+                        help="corpus sizes for the --jobs block (default: the first of --sizes); the serial "
+                             "start (interpreter, imports, the schema) weighs less in a larger corpus")
+    parser.add_argument("--quiet", type=float, default=0.0, metavar="SHARE",
+                        help="--jobs block: count only rounds in which other processes used less than SHARE "
+                             "of one core (e.g. 0.1; default 0: every round counts)")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="tei-edition-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    tool = _tool()
+    print(f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f}")
+    corpora = {}
+    jobs_sizes = args.jobs_sizes or args.sizes[:1]
+    for size in dict.fromkeys([*args.sizes, *jobs_sizes]):
+        corpus = work / f"corpus-{size}"
+        if not (corpus / "texts").is_dir():
+            subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(size), str(corpus)], check=True)
+        corpora[size] = corpus
+
+    for size in jobs_sizes:
+        _jobs_block(tool, size, corpora[size], work / f"site-{size}", args)
     if args.jobs_only:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
         return 0
 
+    first = args.sizes[0]
+    corpus, site = corpora[first], work / f"site-{first}"
     print("\nfull build per document (--clean, default jobs)")
     per_doc = {}
     for size in args.sizes:
