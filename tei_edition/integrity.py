@@ -36,6 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from tei_edition import dates, pointers
+from tei_edition.authorities import AUTHORITIES
 from tei_edition.diagnostics import FileReport
 from tei_edition.errors import TeiEditionError
 from tei_edition.pointers import TEI_NS, XML_ID, Kind
@@ -246,36 +247,6 @@ NOT_DATED = frozenset({"biblScope", "citedRange", "locus", "span", "arc", "app"}
 # geoDecl datums whose geo is "latitude longitude" in decimal degrees.
 DEGREE_DATUMS = frozenset({"WGS84", "OSGB36", "ED50"})
 
-
-@dataclass(frozen=True)
-class Authority:
-    name: str
-    pattern: re.Pattern
-    example: str
-
-
-AUTHORITIES = {
-    "gnd": Authority(
-        "GND",
-        re.compile(r"(?:https?://d-nb\.info/gnd/)?(?:[0-9]{1,9}[0-9X]|[0-9]{1,8}-[0-9X])/?"),
-        "https://d-nb.info/gnd/118540238 or 118540238",
-    ),
-    "viaf": Authority(
-        "VIAF",
-        re.compile(r"(?:https?://(?:www\.)?viaf\.org/viaf/)?[0-9]+/?"),
-        "https://viaf.org/viaf/24602065 or 24602065",
-    ),
-    "wikidata": Authority(
-        "Wikidata",
-        re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?Q[1-9][0-9]*"),
-        "https://www.wikidata.org/entity/Q1726 or Q1726",
-    ),
-    "geonames": Authority(
-        "GeoNames",
-        re.compile(r"(?:https?://(?:www\.|sws\.)?geonames\.org/)?[0-9]+(?:/[^\s/]*)?"),
-        "https://www.geonames.org/2761369 or 2761369",
-    ),
-}
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
@@ -602,7 +573,7 @@ def _check_idno(document: Document, element) -> None:
     if authority is None:
         return
     value = "".join(element.itertext()).strip()
-    if authority.pattern.fullmatch(value):
+    if authority.accepts(value):
         return
     document.add(
         element,

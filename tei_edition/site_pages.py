@@ -26,6 +26,7 @@ from lxml import etree
 
 from tei_edition import dates as w3c
 from tei_edition import mapping, search
+from tei_edition.authorities import AUTHORITIES, HOSTS
 from tei_edition.registers import Entry
 from tei_edition.diagnostics import FileReport
 from tei_edition.rendering import render_tree, safe_url, serialise, site_page_limit, url_scheme
@@ -38,16 +39,6 @@ MENTION_TEXT = 60  # characters of a mention's wording shown in a back-link
 SOURCE_TEXT = 220  # characters of a source description on the home page
 _LINK_TOKEN = "urn:tei-edition:link:"
 
-# Authority files: an idno's @type (or a bare value's form) -> name and URL.
-_AUTHORITY_TYPES = {
-    "wikidata": ("Wikidata", re.compile(r"Q[1-9]\d*"), "https://www.wikidata.org/wiki/{}"),
-    "gnd": ("GND", re.compile(r"[0-9]{7,10}[0-9X]|[0-9]{1,8}-[0-9X]"), "https://d-nb.info/gnd/{}"),
-    "viaf": ("VIAF", re.compile(r"[1-9]\d{1,21}"), "https://viaf.org/viaf/{}"),
-    "geonames": ("GeoNames", re.compile(r"[1-9]\d{0,9}"), "https://www.geonames.org/{}"),
-}
-_AUTHORITY_HOSTS = {"wikidata.org": "Wikidata", "d-nb.info": "GND", "viaf.org": "VIAF", "geonames.org": "GeoNames",
-                    "id.loc.gov": "LoC", "orcid.org": "ORCID", "isni.org": "ISNI", "pleiades.stoa.org": "Pleiades",
-                    "getty.edu": "Getty", "hdl.handle.net": "Handle", "doi.org": "DOI"}
 _NAME_CHILDREN = frozenset({"persName", "placeName", "orgName", "name", "eventName", "title", "label"})
 _NOTE_CHILDREN = frozenset({"note", "desc", "p", "ab"})
 
@@ -330,18 +321,16 @@ def authorities(entry: Entry) -> list[tuple[str, str, str | None]]:
     for idno in entry.idnos:
         value = " ".join(idno.value.split())
         kind = (idno.type or "").strip()
-        known = _AUTHORITY_TYPES.get(kind.casefold())
+        known = AUTHORITIES.get(kind.casefold()) or (None if kind else AUTHORITIES["wikidata"])
         if "://" in value:
             href = safe_url(value)
             host = (urlsplit(value).hostname or "").removeprefix("www.")
-            name = next((label for suffix, label in _AUTHORITY_HOSTS.items() if host == suffix or host.endswith("." + suffix)), None)
-            name = name or (known[0] if known else kind) or host
+            name = next((label for suffix, label in HOSTS.items() if host == suffix or host.endswith("." + suffix)), None)
+            name = name or (known.name if known and kind else kind) or host
             shown = [part for part in urlsplit(value).path.split("/") if part]
             found.append((name, shown[-1] if shown and name != host else value, href))
-        elif known and known[1].fullmatch(value):
-            found.append((known[0], value, known[2].format(value)))
-        elif not kind and _AUTHORITY_TYPES["wikidata"][1].fullmatch(value):
-            found.append(("Wikidata", value, _AUTHORITY_TYPES["wikidata"][2].format(value)))
+        elif known and known.url(value):
+            found.append((known.name, value, known.url(value)))
         elif value:
             found.append((kind, value, None))
     return found
