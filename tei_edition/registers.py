@@ -324,6 +324,7 @@ class Index:
     warnings: list[Notice]
     _resolver: _Resolver | None = field(default=None, repr=False)
     _all: list[Entry] = field(default_factory=list, repr=False)
+    _keys: dict = field(default_factory=dict, repr=False, compare=False)  # document -> its POSIX path
 
     def __getitem__(self, kind: str) -> list[Entry]:
         return self.entries[kind]
@@ -350,8 +351,11 @@ class Index:
             return []
         found = []
         values = pointers.tokens(value) if attribute == "ref" else [value.strip()]
+        key = self._keys.get(document)
+        if key is None:  # asked for every mention of a text: the path is made once, not per pointer
+            key = self._keys[document] = Path(document).as_posix()
         for token in values:
-            outcome = self._resolver.resolve(Path(document).as_posix(), token, attribute)
+            outcome = self._resolver.resolve(key, token, attribute)
             if outcome[0] == "entry":
                 found.append(self._all[outcome[1]])
         return found
