@@ -48,9 +48,10 @@ def _walk(folder: Path, roots: tuple[Path, ...] = ()):
         seen.add(key)
         try:
             with os.scandir(current) as listing:
-                entries = list(listing)
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
             _raise(error)
+        folders = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -58,11 +59,14 @@ def _walk(folder: Path, roots: tuple[Path, ...] = ()):
             if _is(entry.is_dir):
                 if entry.is_symlink():
                     _check_link(Path(entry.path), roots)
-                pending.append(entry.path)
+                folders.append(entry.path)
             elif name.lower().endswith(".xml") and _is(entry.is_file):  # not a dangling link
                 if entry.is_symlink():
                     _check_link(Path(entry.path), roots)
                 yield Path(entry.path)
+        # Depth first, in name order: a folder reached twice (two links to it) is listed under
+        # the first path in that order, whatever order the file system gives.
+        pending.extend(reversed(folders))
 
 
 def _is(test) -> bool:

@@ -49,6 +49,7 @@ import gc
 import hashlib
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from stat import S_ISREG
@@ -58,7 +59,7 @@ from lxml import etree
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
 from tei_edition import shares
-from tei_edition.parsing import parse_bytes, parse_file, read_bytes
+from tei_edition.parsing import parse_bytes, parse_file, read_bytes, read_with_identity
 from tei_edition.rng.store import Store, default_folder
 from tei_edition.rng.vocabulary import Vocabulary
 
@@ -156,7 +157,7 @@ class RelaxNG:
         # The key of everything cached for this schema hashes its path and content.  Reading and
         # hashing a megabyte (tei_all) is a few milliseconds of every run, so the key is also
         # remembered under the file's identity and change times: any write changes st_ctime_ns,
-        # which no tool can set back.
+        # which no tool can set back (once the file is old enough for that to show: _racy).
         identity = f"{self.path}\0{stat.st_dev}\0{stat.st_ino}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
         identity_key = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
         known = self._store.get("grammar-key", identity_key)
@@ -166,7 +167,8 @@ class RelaxNG:
         else:
             data = self._schema_bytes()
             self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
-            self._store.put("grammar-key", identity_key, self._grammar_key)
+            if not _racy([(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)]):
+                self._store.put("grammar-key", identity_key, self._grammar_key)
         files = self._store.get("grammar-files", self._grammar_key)
         if files is not None and _files_unchanged(files):
             return  # simplified before: unmarshalled only if a grammar must be pruned
@@ -374,17 +376,19 @@ class RelaxNG:
 
         The files' union vocabulary is remembered on disk under their identity
         (device, inode, size, modification and change times: any write changes
-        the change time, which no tool sets back): when it is known, the grammar
-        is compiled once, before the workers fork, and this process reads no
-        file at all; each worker reads, parses, validates and words the errors
-        of its share.  By default every usable core gets a worker, if it gets
-        at least 8 files (a fork and its warming up cost about as much).
+        the change time, which no tool sets back), once every file is a few
+        seconds old (:func:`_racy`).  When it is known, the grammar is compiled
+        once, before the workers fork, and this process reads no file at all;
+        each worker reads, parses, validates and words the errors of its share,
+        and checks the names of a file that changed since, or includes others
+        (see :meth:`_check_chunk`).  By default every usable core gets a worker,
+        if it gets at least 8 files (a fork and its warming up cost about as much).
         """
         paths = [str(p) for p in paths]
         results: dict[str, list[Diagnostic]] = {}
         sources: dict[str, bytes] = {}  # read here only when not a plain file; the workers read the rest
         sizes: dict[str, int] = {}
-        identities = []
+        identities: dict[str, tuple] = {}
         for path in paths:
             try:
                 info = os.stat(path)
@@ -396,16 +400,16 @@ class RelaxNG:
                 continue
             if info is None:
                 sizes[path] = len(sources[path])
-                identities.append((path, hashlib.sha1(sources[path]).hexdigest()))
+                identities[path] = (hashlib.sha1(sources[path]).hexdigest(),)
             else:
                 sizes[path] = info.st_size
-                identities.append((path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
-        key = hashlib.sha256(repr(sorted(identities)).encode("utf-8", "surrogateescape")).hexdigest()
+                identities[path] = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        key = hashlib.sha256(repr(sorted(identities.items())).encode("utf-8", "surrogateescape")).hexdigest()
         stored = self._store.get("vocabulary", key)
         compiled = self._compiled_for(Vocabulary.from_data(stored)) if stored is not None else None
 
         def work(chunk: list[str]) -> tuple[dict, tuple | None]:
-            return self._check_chunk(chunk, sources, compiled)
+            return self._check_chunk(chunk, sources, compiled, identities)
 
         names = list(sizes)
         jobs = _jobs(jobs, names)
@@ -416,7 +420,7 @@ class RelaxNG:
         if compiled is not None and jobs > 1:
             chunks = shares.tapering(names, min(jobs * _SHARES_PER_PROCESS, 255), weights)
         else:
-            chunks = shares.even(names, jobs, weights)
+            chunks = shares.even(names, min(jobs, 255), weights)  # a chunk's number is one byte
         outcomes = _in_workers(work, chunks, jobs) if jobs > 1 else [work(chunks[0])] if chunks else []
         found: dict = {}
         vocabularies = []
@@ -424,28 +428,37 @@ class RelaxNG:
             found.update(checked)
             if vocabulary is not None:
                 vocabularies.append(Vocabulary.from_data(vocabulary))
-        if stored is None and vocabularies:
+        if stored is None and vocabularies and not _racy(identities.values()):
             self._store.put("vocabulary", key, vocabularies[0].union(*vocabularies[1:]).to_data())
         results.update(found)
         return {path: results[path] for path in paths}
 
-    def _check_chunk(self, chunk: list[str], sources: dict, compiled: _Compiled | None) -> tuple[dict, tuple | None]:
+    def _check_chunk(self, chunk: list[str], sources: dict, compiled: _Compiled | None,
+                     identities: dict) -> tuple[dict, tuple | None]:
         """Parse and validate ``chunk``: path -> diagnostics.
 
         Without a grammar yet, the chunk's own vocabulary is compiled (and returned, to be remembered).
+        With one, compiled for the vocabulary remembered under the files' ``identities``, a file
+        whose names it may not cover is checked first: one that changed since the identities were
+        taken (a save in between), and one that includes others (XInclude), whose identity says
+        nothing of theirs.  If the grammar does not cover it, it gets one that does.
         """
         found: dict = {}
         vocabulary = None
         trees: dict = {}
         data: dict = {}
+        unsure: set = set()
         for path in chunk:
             if path in sources:
                 data[path] = sources[path]
                 continue
             try:
-                data[path] = read_bytes(path)
+                data[path], seen = read_with_identity(path)
             except OSError as error:
                 found[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
+                continue
+            if seen != identities.get(path) or _XINCLUDE in data[path]:
+                unsure.add(path)
         if compiled is None:  # the names must be known before the grammar: parse the chunk first
             for path in data:
                 tree = self._parse(path, data[path], found)
@@ -460,7 +473,12 @@ class RelaxNG:
             tree = trees.pop(path, None) if trees else self._parse(path, data[path], found)
             if tree is None:
                 continue
-            found[path] = self._validate(compiled, tree, data[path])
+            grammar = compiled
+            if path in unsure and vocabulary is None:
+                names = Vocabulary.of(tree)
+                if not compiled.vocabulary.covers(names):
+                    grammar = self._compiled_for(names)
+            found[path] = self._validate(grammar, tree, data[path])
         return found, vocabulary
 
     def prepare_files(self, paths) -> None:
@@ -596,6 +614,19 @@ def _line_text(tree, line: int) -> str:
     except (OSError, TypeError):
         pass
     return ""
+
+
+# A file's identity (its times) is trusted only once it is this old: on file systems that keep
+# whole seconds, two writes within one second leave the same times, so an identity taken in
+# that second may stand for either content (git's "racy" entries; it checks them by content).
+_RACY_SECONDS = 2
+_XINCLUDE = b"http://www.w3.org/2001/XInclude"
+
+
+def _racy(identities) -> bool:
+    """Whether any of these (device, inode, size, mtime_ns, ctime_ns) identities is too recent to trust."""
+    limit = time.time_ns() - _RACY_SECONDS * 1_000_000_000
+    return any(len(identity) == 5 and max(identity[3], identity[4]) > limit for identity in identities)
 
 
 def _files_unchanged(files) -> bool:

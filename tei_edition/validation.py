@@ -109,7 +109,6 @@ def validate(
     own = executor is None
     if own:
         executor = workers.make_executor(jobs, len(files))
-    done = False
     try:
         if not isinstance(executor, workers.InProcess):
             try:
@@ -120,13 +119,10 @@ def validate(
                 _in_own_workers(files, forced, run, report, executor, progress, handoff)
             else:
                 _in_workers(files, forced, run, report, executor, progress)
-            done = True
             return report
     finally:
         if own:
-            # Done, the workers are told to stop and the pool's own thread waits for them
-            # (20 ms at the end of a run otherwise); after a failure, wait here.
-            executor.shutdown(wait=not done)
+            executor.shutdown()
     documents = []
     for path in files:
         document = integrity.Document(path, FileReport(str(path)))

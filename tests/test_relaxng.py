@@ -580,10 +580,72 @@ def test_validate_files_in_two_processes_gives_the_same_results(tmp_path):
     assert schema.validate_files(paths, jobs=2) == schema.validate_files(paths, jobs=1)
 
 
+CHOICE = grammar(
+    "<start><element name='root'>"
+    "<optional><element name='a'><attribute name='type'><choice><value>x</value><value>y</value></choice>"
+    "</attribute></element></optional>"
+    "<optional><element name='b'><empty/></element></optional>"
+    "</element></start>"
+)
+
+
+def test_a_file_saved_between_listing_and_reading_is_checked_for_what_was_read(tmp_path, monkeypatch):
+    """The vocabulary is looked up under the identities taken when the files are listed; a file
+    saved after that is read as it is then, and its names checked before the grammar is trusted."""
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(relaxng, "_RACY_SECONDS", 0)  # the file is new: trust its times at once
+    schema = load(tmp_path, CHOICE)
+    path = tmp_path / "doc.xml"
+    path.write_text("<root><a/></root>")
+    assert schema.validate_files([path], jobs=1)[str(path)]  # @type is missing; remembers {root, a}, no @type
+    real = relaxng.read_with_identity
+
+    def saved_meanwhile(name):
+        # pruned for names without @type on <a>, the grammar would keep the required
+        # attribute with any text allowed, and take the bad value
+        path.write_text("<root><a type='zzz'/></root>")
+        return real(name)
+
+    monkeypatch.setattr(relaxng, "read_with_identity", saved_meanwhile)
+    relaxng._LOADED.clear()
+    found = RelaxNG.load(tmp_path / "schema.rng").validate_files([path], jobs=1)[str(path)]
+    assert [d.message for d in found] == ['invalid value "zzz" for @type on <a>; expected one of "x", "y"']
+
+
+def test_a_file_that_includes_another_is_checked_for_the_names_it_includes(tmp_path, monkeypatch):
+    from tei_edition import parsing
+
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(relaxng, "_RACY_SECONDS", 0)
+    schema = load(tmp_path, CHOICE)
+    document, part = tmp_path / "doc.xml", tmp_path / "part.xml"
+    document.write_text('<root xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="part.xml"/></root>')
+    part.write_text('<a type="x"/>')
+    with parsing.policy(xinclude_root=tmp_path):
+        assert schema.validate_files([document], jobs=1) == {str(document): []}
+        part.write_text("<b/>")  # the including file itself is unchanged
+        relaxng._LOADED.clear()
+        assert RelaxNG.load(tmp_path / "schema.rng").validate_files([document], jobs=1) == {str(document): []}
+
+
+def test_names_are_not_remembered_for_files_written_this_very_moment(tmp_path, monkeypatch):
+    """On file systems that keep whole seconds, a second write in the same second keeps the times."""
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    schema = load(tmp_path, POSITIONS)
+    path = tmp_path / "d.xml"
+    path.write_text("<doc><p>x</p></doc>")
+    schema.validate_files([path], jobs=1)
+    assert not list((tmp_path / "cache").rglob("vocabulary/*/*"))
+    monkeypatch.setattr(relaxng, "_RACY_SECONDS", 0)
+    schema.validate_files([path], jobs=1)
+    assert len(list((tmp_path / "cache").rglob("vocabulary/*/*"))) == 1
+
+
 def test_a_file_rewritten_in_place_gets_a_new_vocabulary(tmp_path, monkeypatch):
     """The names of a set of files are remembered under the files' identities; a file rewritten
     with its size and modification time kept (as some tools do) still counts as changed."""
     monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(relaxng, "_RACY_SECONDS", 0)
     schema = load(tmp_path, POSITIONS)
     before, after = "<doc><p>" + "x" * 14 + "</p></doc>", "<doc><pair><a/><b/></pair></doc>"
     assert len(before) == len(after)

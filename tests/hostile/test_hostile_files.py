@@ -223,6 +223,17 @@ def test_a_symbolic_link_loop_in_the_input_folder_is_walked_once(cli_run, tmp_pa
     assert sorted(m["document"] for m in json.loads(stdout)["persons"][0]["mentions"]) == ["texts/a.xml", "texts/sub/b.xml"]
 
 
+def test_a_folder_linked_several_times_is_listed_under_its_first_name(tmp_path):
+    """Whatever order the file system lists a folder in, the first path in name order wins."""
+    from tei_edition.inputs import collect
+
+    (tmp_path / "texts" / "b").mkdir(parents=True)
+    (tmp_path / "texts" / "b" / "x.xml").write_text(GOOD, encoding="utf-8")
+    for name in ("a", "c", "d", "e", "f", "g", "h", "link", "alias"):
+        (tmp_path / "texts" / name).symlink_to("b")
+    assert collect([tmp_path / "texts"]) == [tmp_path / "texts" / "a" / "x.xml"]
+
+
 def test_a_symbolic_link_out_of_the_project_is_refused(cli_run, tmp_path):
     root = project(tmp_path, {"texts/a.xml": GOOD}, secret=False)
     outside = tmp_path / "private"

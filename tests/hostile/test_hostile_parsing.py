@@ -444,6 +444,8 @@ def test_the_policy_written_for_workers_reads_back(monkeypatch):
     monkeypatch.setenv("TEI_EDITION_READING_POLICY", _to_environment(wanted))
     assert _from_environment() == wanted
     assert _to_environment(Policy()) is None  # the default needs no variable
-    assert _to_environment(Policy(True, (Path("/odd\nname"),))) is None  # no line can hold it: the stricter default
+    odd = Policy(True, (Path("/odd\nname"), Path("/plain")))  # no line can hold that name: JSON
+    monkeypatch.setenv("TEI_EDITION_READING_POLICY", _to_environment(odd))
+    assert _from_environment() == odd
     monkeypatch.setenv("TEI_EDITION_READING_POLICY", '{"huge": true}')  # not ours: the default, never huge mode
     assert _from_environment() == Policy()
