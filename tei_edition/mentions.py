@@ -190,22 +190,22 @@ class _Rows(Sequence):
         for row in self._rows:
             yield make(row)
 
-
-class MentionList(_Rows):
-    """The mentions of one entry, in document order, made on demand."""
-
-    __slots__ = ()
-    _make = "mention"
-
     @property
-    def table(self) -> MentionTable:
-        """The column table the mentions are read from (for writers that read columns)."""
+    def table(self):
+        """The column table the rows are read from (for writers that read columns)."""
         return self._table
 
     @property
     def rows(self) -> array:
         """Their row numbers in :attr:`table`."""
         return self._rows
+
+
+class MentionList(_Rows):
+    """The mentions of one entry, in document order, made on demand."""
+
+    __slots__ = ()
+    _make = "mention"
 
     def documents(self) -> list[str]:
         """The distinct documents, sorted."""
@@ -293,16 +293,6 @@ class DateList(_Rows):
 
     __slots__ = ()
     _make = "date"
-
-    @property
-    def table(self) -> DateTable:
-        """The column table the dates are read from (for writers that read columns)."""
-        return self._table
-
-    @property
-    def rows(self) -> array:
-        """Their row numbers in :attr:`table`."""
-        return self._rows
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
