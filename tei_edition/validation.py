@@ -123,12 +123,8 @@ def validate(
     finally:
         if own:
             executor.shutdown()
-    documents = []
-    for path in files:
-        document = integrity.Document(path, FileReport(str(path)))
-        report.files.append(document.report)
-        if run.read(document):
-            documents.append(document)
+    read, documents = run.read_all(files)
+    report.files.extend(document.report for document in read)
     run.check_all(documents, forced)
     if not schema_only:
         integrity.check(documents)
@@ -230,12 +226,13 @@ def _in_own_workers(files, forced, run: "_Run", report: ValidationReport, execut
     """Everything per document on a local pool whose workers fork from here now; each file parsed once.
 
     The workers share a counter of chunks and a flag per chunk.  First each
-    takes chunk after chunk from the counter, reads and parses it and sends
-    its id tables here, keeping the trees.  Once the tables of all are here
-    they are handed over (:class:`_Handoff`), and each worker checks its own
-    chunks, every check, pointers included, then any chunk still unclaimed
-    (parsing it again): the work is shared chunk by chunk to the end.
-    Results come back chunk by chunk through a queue.
+    takes chunk after chunk from the counter, reads and parses it, runs the
+    one-document integrity checks (whose walk makes the chunk's id tables)
+    and sends the tables here, keeping the trees.  Then each worker checks
+    its own chunks (grammar and Schematron; once the tables of all are here
+    and handed over, :class:`_Handoff`, the pointers), then any chunk still
+    unclaimed (parsing it again): the work is shared chunk by chunk to the
+    end.  Results come back chunk by chunk through a queue.
     """
     global _SHARED
     import multiprocessing
@@ -318,15 +315,6 @@ def _take_chunks(key: str) -> None:
             claimed[number] = 1
             return True
 
-    def read(number: int, run: "_Run") -> tuple[list, list]:
-        documents, parsed = [], []
-        for path in chunks[number]:
-            document = integrity.Document(Path(path), FileReport(path))
-            documents.append(document)
-            if run.read(document):
-                parsed.append(document)
-        return documents, parsed
-
     mine = {}
     while True:
         with counter.get_lock():
@@ -335,7 +323,7 @@ def _take_chunks(key: str) -> None:
                 break
             counter.value = number + 1
         run = _Run(schema_only=schema_only, catalogs=catalogs)  # one per chunk: its notes, in chunk order
-        documents, parsed = read(number, run)
+        documents, parsed = run.read_all(chunks[number])
         later = None
         if schema_only:
             table = [None] * len(documents)
@@ -358,7 +346,7 @@ def _take_chunks(key: str) -> None:
             run, documents, parsed, later = mine.pop(number)
         else:  # another worker parsed it and has not got to it
             run = _Run(schema_only=schema_only, catalogs=catalogs)
-            documents, parsed = read(number, run)
+            documents, parsed = run.read_all(chunks[number])
             later = None
         run.check_all(parsed, forced)
         used: set = set()
@@ -492,20 +480,14 @@ def _check_chunk(task) -> tuple[list[FileReport], list[str], list, set]:
 
     paths, forced, schema_only, catalogs, links = task
     run = _Run(schema_only=schema_only, catalogs=catalogs)
-    documents = []
-    reports = []
-    for path in paths:
-        document = integrity.Document(Path(path), FileReport(path))
-        reports.append(document.report)
-        if run.read(document):
-            documents.append(document)
+    read, documents = run.read_all(paths)
     run.check_all(documents, forced)
     used: set = set()
     if not schema_only:
         integrity.check(documents, links=False)
         if links is not None:
             used = integrity.check_links(documents, _link_tables(links))
-    return reports, run.notes(), run.skipped(), used
+    return [document.report for document in read], run.notes(), run.skipped(), used
 
 
 def _grammar_only(files, forced, run, report, jobs=None) -> None:
@@ -601,6 +583,13 @@ class _Run:
             report.add(problem.line, problem.column, "error", problem.message, problem.rule)
             return False
         return True
+
+    def read_all(self, paths) -> tuple[list[Document], list[Document]]:
+        """A Document, with its report, for each of ``paths``, and those of them read and parsed."""
+        from tei_edition import integrity
+
+        documents = [integrity.Document(Path(path), FileReport(str(path))) for path in paths]
+        return documents, [document for document in documents if self.read(document)]
 
     # -- schemas
     def schemas(self, document: Document, forced: list[SchemaRef]) -> list[SchemaRef]:

@@ -28,6 +28,8 @@ import os
 import sys
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
+from tei_edition import shares
+
 # Below this many files a run stays in one process: starting workers (a fork
 # each, warming caches, pickling results back) costs more than it saves.  A
 # profile validation of one small text takes ~5-10 ms; a fork and the first
@@ -134,8 +136,6 @@ def workers_of(executor: Executor) -> int:
 
 def chunks(items: list, workers: int) -> list[list]:
     """Contiguous slices of ``items``, about :data:`CHUNKS_PER_WORKER` per worker, in order."""
-    from tei_edition import shares
-
     return shares.even(list(items), workers * CHUNKS_PER_WORKER if workers > 1 else 1)
 
 
@@ -145,12 +145,7 @@ def map_ordered(executor: Executor, function, arguments: list, progress=None, si
     ``progress(n)`` is called as results arrive, n being the finished
     argument's entry in ``sizes`` (how many files it stood for; default 1).
     """
-    return gather_ordered([executor.submit(function, argument) for argument in arguments], progress, sizes)
-
-
-def gather_ordered(futures: list, progress=None, sizes=None) -> list:
-    """The results of ``futures``, in their order (see :func:`map_ordered`)."""
-    return list(ordered(futures, progress, sizes))
+    return list(ordered([executor.submit(function, argument) for argument in arguments], progress, sizes))
 
 
 def ordered(futures: list, progress=None, sizes=None):
