@@ -538,12 +538,10 @@ class _Writing:
             self.indexing = None
 
     def files(self) -> list[str]:
+        """The site's files as a reader gets them: not the build's own cache."""
         from tei_edition.buildcache import CACHE_DIR
-        from tei_edition.sitewriter import MARKER
 
-        root = self.site.root
-        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                      if p.is_file() and p.name != MARKER and p.relative_to(root).parts[0] != CACHE_DIR)
+        return [name for name in self.site.files() if name.split("/", 1)[0] != CACHE_DIR]
 
 
 def _read_by_pagefind(name: str) -> bool:

@@ -336,6 +336,12 @@ class SiteWriter:
             raise InputProblem(f"{source}: cannot copy into the site: {error.strerror or error}") from None
         return destination
 
+    def files(self) -> list[str]:
+        """Every file in the staging folder so far (POSIX paths inside the site), sorted; not the marker."""
+        if self.root is None:
+            raise RuntimeError("the SiteWriter is not open")
+        return _site_files(self.root)
+
     # -- finishing
 
     def commit(self) -> None:
