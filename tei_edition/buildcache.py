@@ -43,6 +43,7 @@ import os
 from pathlib import Path
 
 from tei_edition import __version__, resources
+from tei_edition.parsing import XINCLUDE_MARK_LENGTH, mentions_xinclude
 
 CACHE_DIR = ".tei-edition-cache"
 MANIFEST = f"{CACHE_DIR}/manifest.json"
@@ -86,7 +87,6 @@ def settings_key(stylesheet, options: dict) -> str:
     return digest.hexdigest()
 
 
-_XINCLUDE_NS = b"http://www.w3.org/2001/XInclude"
 # An input that includes other files: its own hash says nothing about them.
 INCLUDES = "+xinclude"
 
@@ -100,8 +100,8 @@ def _input_hash(path) -> str:
         with open(path, "rb") as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
-                includes = includes or _XINCLUDE_NS in tail + chunk
-                tail = chunk[-len(_XINCLUDE_NS):]
+                includes = includes or mentions_xinclude(tail + chunk)
+                tail = chunk[-XINCLUDE_MARK_LENGTH:]
     except OSError:
         return "-"
     return digest.hexdigest() + (INCLUDES if includes else "")

@@ -432,6 +432,13 @@ def read_bytes(path) -> bytes:
     return read_with_identity(path)[0]
 
 
+def identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What tells one state of a file from another without reading it: (device, inode, size,
+    modification and change times in ns).  Any write changes the change time, which no tool
+    can set back."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
 def read_with_identity(path) -> tuple[bytes, tuple[int, int, int, int, int]]:
     """The bytes of the file at ``path`` and the identity of what was read: (device, inode,
     size, modification and change times in ns), taken from the open file once it is read, so
@@ -450,7 +457,7 @@ def read_with_identity(path) -> tuple[bytes, tuple[int, int, int, int, int]]:
         info = os.fstat(handle)
     finally:
         os.close(handle)
-    return data, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return data, identity(info)
 
 
 def _read(path) -> bytes:
@@ -524,9 +531,19 @@ def _has_xinclude(tree) -> bool:
     return False
 
 
+# The longest of them: a piece of a file read in pieces must keep this many bytes of the one before.
+XINCLUDE_MARK_LENGTH = max(len(p) for p in _NAMESPACE_PATTERNS)
+
+
+def mentions_xinclude(data: bytes) -> bool:
+    """Whether ``data`` (a file, or a piece of one) names an XInclude namespace, in any encoding
+    the parser reads: a file that does may include others, which its own bytes do not show."""
+    return any(pattern in data for pattern in _NAMESPACE_PATTERNS)
+
+
 def _mentions_xinclude(path) -> bool:
     """Does the file contain the XInclude namespace?  (Read in pieces: the file may be big.)"""
-    overlap = max(len(p) for p in _NAMESPACE_PATTERNS)
+    overlap = XINCLUDE_MARK_LENGTH
     try:
         with open(path, "rb") as stream:
             tail = b""
@@ -535,7 +552,7 @@ def _mentions_xinclude(path) -> bool:
                 if not piece:
                     return False
                 window = tail + piece
-                if any(pattern in window for pattern in _NAMESPACE_PATTERNS):
+                if mentions_xinclude(window):
                     return True
                 tail = window[-overlap:]
     except OSError:

@@ -59,7 +59,7 @@ from lxml import etree
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
 from tei_edition import shares
-from tei_edition.parsing import parse_bytes, parse_file, read_bytes, read_with_identity
+from tei_edition.parsing import identity, mentions_xinclude, parse_bytes, parse_file, read_bytes, read_with_identity
 from tei_edition.rng.store import Store, default_folder
 from tei_edition.rng.vocabulary import Vocabulary
 
@@ -158,8 +158,8 @@ class RelaxNG:
         # hashing a megabyte (tei_all) is a few milliseconds of every run, so the key is also
         # remembered under the file's identity and change times: any write changes st_ctime_ns,
         # which no tool can set back (once the file is old enough for that to show: _racy).
-        identity = f"{self.path}\0{stat.st_dev}\0{stat.st_ino}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
-        identity_key = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
+        state = identity(stat)
+        identity_key = hashlib.sha256(repr((str(self.path), state)).encode("utf-8", "surrogateescape")).hexdigest()
         known = self._store.get("grammar-key", identity_key)
         if isinstance(known, str):
             self._grammar_key = known
@@ -167,7 +167,7 @@ class RelaxNG:
         else:
             data = self._schema_bytes()
             self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
-            if not _racy([(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)]):
+            if not _racy([state]):
                 self._store.put("grammar-key", identity_key, self._grammar_key)
         files = self._store.get("grammar-files", self._grammar_key)
         if files is not None and _files_unchanged(files):
@@ -403,7 +403,7 @@ class RelaxNG:
                 identities[path] = (hashlib.sha1(sources[path]).hexdigest(),)
             else:
                 sizes[path] = info.st_size
-                identities[path] = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                identities[path] = identity(info)
         key = hashlib.sha256(repr(sorted(identities.items())).encode("utf-8", "surrogateescape")).hexdigest()
         stored = self._store.get("vocabulary", key)
         compiled = self._compiled_for(Vocabulary.from_data(stored)) if stored is not None else None
@@ -457,7 +457,7 @@ class RelaxNG:
             except OSError as error:
                 found[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
                 continue
-            if seen != identities.get(path) or _XINCLUDE in data[path]:
+            if seen != identities.get(path) or mentions_xinclude(data[path]):
                 unsure.add(path)
         if compiled is None:  # the names must be known before the grammar: parse the chunk first
             for path in data:
@@ -620,13 +620,12 @@ def _line_text(tree, line: int) -> str:
 # whole seconds, two writes within one second leave the same times, so an identity taken in
 # that second may stand for either content (git's "racy" entries; it checks them by content).
 _RACY_SECONDS = 2
-_XINCLUDE = b"http://www.w3.org/2001/XInclude"
 
 
 def _racy(identities) -> bool:
     """Whether any of these (device, inode, size, mtime_ns, ctime_ns) identities is too recent to trust."""
     limit = time.time_ns() - _RACY_SECONDS * 1_000_000_000
-    return any(len(identity) == 5 and max(identity[3], identity[4]) > limit for identity in identities)
+    return any(len(state) == 5 and max(state[3], state[4]) > limit for state in identities)
 
 
 def _files_unchanged(files) -> bool:

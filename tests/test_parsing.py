@@ -66,3 +66,13 @@ def test_utf16_with_bom():
 def test_declared_latin1():
     data = "<?xml version='1.0' encoding='ISO-8859-1'?><TEI>Mächte</TEI>".encode("latin-1")
     assert parse_bytes(data, "doc.xml").getroot().text == "Mächte"
+
+
+def test_xinclude_is_seen_in_every_encoding_and_namespace_the_parser_reads():
+    from tei_edition.parsing import mentions_xinclude
+
+    for namespace in ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"):
+        text = f'<TEI xmlns:xi="{namespace}"><xi:include href="a.xml"/></TEI>'
+        for codec in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert mentions_xinclude(text.encode(codec)), (namespace, codec)
+    assert not mentions_xinclude("<TEI><p>no inclusion</p></TEI>".encode("utf-16-le"))
