@@ -698,7 +698,7 @@ def _resolve(document, element, pointer, registers: Registers, has_base: bool, c
         hint = ""
         if elsewhere:  # the first in input order (the inputs are sorted by path), however the table was made
             first = min(elsewhere, key=lambda d: str(d.path))
-            other = os.path.relpath(first.path, os.path.dirname(os.path.abspath(document.path)))
+            other = os.path.relpath(first.path, os.path.dirname(document.absolute))
             hint = f' ({other} has it outside its registers: write "{Path(other).as_posix()}#{ident}")'
         return f'no xml:id "{ident}" in this file or in the registers{hint}'
     # Kind.DOCUMENT
@@ -753,7 +753,7 @@ def _base(document: Document, element, has_base: bool) -> str | None:
         return unquote(parts.path)
     if len(parts.scheme) > 1:
         return None
-    return os.path.join(os.path.dirname(os.path.abspath(document.path)), base) if base else os.path.abspath(document.path)
+    return os.path.join(os.path.dirname(document.absolute), base) if base else document.absolute
 
 
 def _outside_ids(path: str, registers: Registers):

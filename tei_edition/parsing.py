@@ -398,9 +398,12 @@ def _check_attribute_counts(path, root, data: bytes) -> None:
         from tei_edition.rng.positions import find_start_tag
 
         column = find_start_tag(lines[line - 1], qname) if 0 < line <= len(lines) else None
-        raise XMLProblem(path, line, column or 1,
-                         f"<{qname}> has {len(element.attrib):,} attributes; tei-edition reads at most "
-                         f"{ATTRIBUTE_LIMIT:,} on one element", "too-many-attributes")
+        raise _too_many_attributes(path, line, column or 1, qname, element)
+
+
+def _too_many_attributes(path, line: int, column: int, name: str, element) -> XMLProblem:
+    return XMLProblem(path, line, column, f"<{name}> has {len(element.attrib):,} attributes; tei-edition reads at "
+                                          f"most {ATTRIBUTE_LIMIT:,} on one element", "too-many-attributes")
 
 
 def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool | None = None,
@@ -495,9 +498,7 @@ def iterparse(path: str | os.PathLike, *, events=("end",), tag=None, huge: bool 
                 crowded = ((element,) if len(element.attrib) > ATTRIBUTE_LIMIT else ()) if tag is None \
                     else _CROWDED_HERE(element)
                 for found in crowded:
-                    raise XMLProblem(path, found.sourceline or 1, 1,
-                                     f"<{etree.QName(found).localname}> has {len(found.attrib):,} attributes; "
-                                     f"tei-edition reads at most {ATTRIBUTE_LIMIT:,} on one element", "too-many-attributes")
+                    raise _too_many_attributes(path, found.sourceline or 1, 1, etree.QName(found).localname, found)
             yield event, element
     except etree.XMLSyntaxError as error:
         raise _problem_from_syntax_error(path, error, huge=huge) from None
