@@ -355,6 +355,10 @@ def _looks_binary(data: bytes) -> bool:
 
 def _check_external_entities(path, tree: etree._ElementTree) -> None:
     """Refuse trees that still hold references to external (unloaded) entities."""
+    if not tree.docinfo.doctype:
+        # Without a DOCTYPE no entity is declared, and a reference to an undeclared one is not
+        # well-formed: none can be left.  (The walk costs a fifth of parsing a typical text.)
+        return
     for node in tree.getroot().iter(etree.Entity):
         raise XMLProblem(
             path,

@@ -47,6 +47,13 @@ def test_external_entity_is_never_loaded(tmp_path):
     assert message == "doc.xml:2:9: error: external entity &x; is never loaded: tei-edition reads no external entities"
 
 
+def test_undeclared_entity_without_doctype_is_not_well_formed():
+    # parsing skips its search for unexpanded entity references in a tree without a DOCTYPE:
+    # this is why none can be there
+    assert problem(b"<TEI>\n&foo;</TEI>") == ("doc.xml:2:6: error: entity &foo; is not declared (only the five XML "
+                                              "entities and those declared in the document's own DOCTYPE are known)")
+
+
 def test_doctype_with_system_id_is_not_fetched():
     tree = parse_bytes(b"<!DOCTYPE TEI SYSTEM 'http://example.invalid/tei.dtd'><TEI>a</TEI>", "doc.xml")
     assert tree.getroot().text == "a"
