@@ -8,7 +8,7 @@ this module hands libxml2 only the part that can.  The steps, from
 1. **Load** (:mod:`~tei_edition.rng.simplify`).  Read the schema, its
    includes and external references through :mod:`tei_edition.parsing`, and
    simplify it into one flat grammar of tuples.  Done once per process per
-   file (path, size, mtime), and kept on disk by the schema's SHA-256
+   file (path, size, mtime), and kept on disk by a digest of the schema
    (:mod:`~tei_edition.rng.store`), so a later run does not even unmarshal it
    unless a grammar must be pruned or an error worded.
 2. **Vocabulary** (:mod:`~tei_edition.rng.vocabulary`).  For the documents at
@@ -46,7 +46,6 @@ external resources).  :func:`load_schema` picks the class by extension.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import threading
 import time
@@ -58,7 +57,7 @@ from lxml import etree
 
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
-from tei_edition import shares
+from tei_edition import fingerprints, shares
 from tei_edition.parsing import identity, mentions_xinclude, parse_bytes, parse_file, read_bytes, read_with_identity
 from tei_edition.rng.store import Store, default_folder
 from tei_edition.rng.vocabulary import Vocabulary
@@ -159,14 +158,14 @@ class RelaxNG:
         # remembered under the file's identity and change times: any write changes st_ctime_ns,
         # which no tool can set back (once the file is old enough for that to show: _racy).
         state = identity(stat)
-        identity_key = hashlib.sha256(repr((str(self.path), state)).encode("utf-8", "surrogateescape")).hexdigest()
+        identity_key = fingerprints.of_text(repr((str(self.path), state)))
         known = self._store.get("grammar-key", identity_key)
         if isinstance(known, str):
             self._grammar_key = known
             data = None
         else:
             data = self._schema_bytes()
-            self._grammar_key = hashlib.sha256(str(self.path).encode("utf-8") + b"\0" + data).hexdigest()
+            self._grammar_key = fingerprints.hexdigest(str(self.path).encode("utf-8", "surrogateescape"), b"\0", data)
             if not _racy([state]):
                 self._store.put("grammar-key", identity_key, self._grammar_key)
         files = self._store.get("grammar-files", self._grammar_key)
@@ -220,7 +219,7 @@ class RelaxNG:
 
     def _vocabulary_key(self, vocabulary: Vocabulary) -> str:
         """The disk-cache key of what is made from this schema for ``vocabulary``."""
-        return hashlib.sha256(f"{self._grammar_key}:{vocabulary.key()}".encode()).hexdigest()
+        return fingerprints.of_text(f"{self._grammar_key}:{vocabulary.key()}")
 
     @property
     def expectations(self) -> Expectations:
@@ -306,7 +305,7 @@ class RelaxNG:
     # from them (a larger vocabulary only ever keeps more of the grammar); past
     # _RECENT_LIMIT name pairs they are forgotten rather than grow without end.
     def _recent_key(self) -> str:
-        return hashlib.sha256(f"{self._grammar_key}:{os.getcwd()}".encode()).hexdigest()
+        return fingerprints.of_text(f"{self._grammar_key}:{os.getcwd()}")
 
     def _recent(self) -> Vocabulary | None:
         stored = self._store.get("recent", self._recent_key())
@@ -400,11 +399,11 @@ class RelaxNG:
                 continue
             if info is None:
                 sizes[path] = len(sources[path])
-                identities[path] = (hashlib.sha1(sources[path]).hexdigest(),)
+                identities[path] = (fingerprints.hexdigest(sources[path]),)
             else:
                 sizes[path] = info.st_size
                 identities[path] = identity(info)
-        key = hashlib.sha256(repr(sorted(identities.items())).encode("utf-8", "surrogateescape")).hexdigest()
+        key = fingerprints.of_text(repr(sorted(identities.items())))
         stored = self._store.get("vocabulary", key)
         compiled = self._compiled_for(Vocabulary.from_data(stored)) if stored is not None else None
 
@@ -702,8 +701,7 @@ def _context(element) -> str:
 # -- several processes ---------------------------------------------------------
 def _content_key(contents) -> str:
     """A key for a set of documents: their bytes, in any order."""
-    digests = sorted(hashlib.sha1(data).digest() for data in contents)
-    return hashlib.sha256(b"".join(digests)).hexdigest()
+    return fingerprints.hexdigest(*sorted(fingerprints.digest(data) for data in contents))
 
 
 def _jobs(jobs: int | None, paths: list) -> int:

@@ -1,8 +1,10 @@
 """The on-disk cache: simplified grammars, pruned grammars, vocabularies.
 
-Everything is keyed by content (SHA-256 of the schema file, of a document's
-bytes, of a vocabulary), so an entry can never describe other bytes than
-those it was made from; included schema files are checked by size and
+Entries are keyed by a digest (:mod:`tei_edition.fingerprints`) of what
+they were made from: the schema file, a vocabulary, documents' bytes, or,
+where reading them would cost more than the entry saves, files' identities
+(device, inode, size and times, which any write changes; see
+:mod:`tei_edition.relaxng`).  Included schema files are checked by size and
 modification time as well.  The cache lives in ``$TEI_EDITION_CACHE`` or
 ``$XDG_CACHE_HOME/tei-edition`` (``~/.cache/tei-edition``).  Setting
 ``TEI_EDITION_CACHE=off`` turns it off.  When the folder cannot be written the
@@ -35,13 +37,12 @@ def _code_fingerprint() -> str:
     package makes any change to simplification, pruning or emission start a
     fresh cache.
     """
-    import hashlib
+    from tei_edition import fingerprints
 
-    digest = hashlib.sha256()
+    parts = []
     for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:12]
+        parts += [source.name.encode(), source.read_bytes()]
+    return fingerprints.hexdigest(*parts)[:12]
 
 
 # Bump the number when the format of an entry changes; the fingerprint covers the rest.

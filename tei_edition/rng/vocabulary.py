@@ -10,9 +10,9 @@ the vocabulary covers (see :mod:`~tei_edition.rng.prune`).
 
 from __future__ import annotations
 
-import hashlib
-
 from lxml import etree
+
+from tei_edition import fingerprints
 
 
 class Vocabulary:
@@ -90,5 +90,5 @@ class Vocabulary:
     def key(self) -> str:
         """A digest of :meth:`to_data`, worked out once (a vocabulary is not changed once made)."""
         if self._key is None:
-            self._key = hashlib.sha1(repr(self.to_data()).encode("utf-8")).hexdigest()
+            self._key = fingerprints.of_text(repr(self.to_data()))
         return self._key
