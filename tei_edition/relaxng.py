@@ -122,7 +122,7 @@ class RelaxNG:
     def __init__(self, path: Path, store: Store):
         self.path = path
         self._store = store
-        self._grammar: simplify.Grammar | None = None
+        self._grammar: Grammar | None = None
         self._grammar_key = ""
         self._expectations: Expectations | None = None
         self._compiled: list[_Compiled] = []
@@ -194,7 +194,7 @@ class RelaxNG:
         self._store.put("grammar-files", self._grammar_key, [(n, *_signature(n)) for n in self._grammar.files])
 
     @property
-    def grammar(self) -> simplify.Grammar:
+    def grammar(self) -> Grammar:
         if self._grammar is None:
             with self._lock, _no_gc():
                 if self._grammar is None:
@@ -203,19 +203,19 @@ class RelaxNG:
                         self._simplify(self._schema_bytes())
         return self._grammar
 
-    def _put_grammar(self, kind: str, key: str, grammar: simplify.Grammar) -> None:
+    def _put_grammar(self, kind: str, key: str, grammar: Grammar) -> None:
         self._store.put(kind, key, (grammar.start, grammar.defines, tuple(sorted(grammar.element_names)),
                                     grammar.wildcards))
 
-    def _stored_grammar(self, kind: str, key: str) -> simplify.Grammar | None:
+    def _stored_grammar(self, kind: str, key: str) -> Grammar | None:
         """A grammar :meth:`_put_grammar` kept on disk, or None."""
-        from tei_edition.rng import simplify
+        from tei_edition.rng.grammar import Grammar
 
         stored = self._store.get(kind, key)
         if stored is None:
             return None
         start, defines, names, wildcards = stored
-        return simplify.Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
+        return Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
 
     def _vocabulary_key(self, vocabulary: Vocabulary) -> str:
         """The disk-cache key of what is made from this schema for ``vocabulary``."""
@@ -235,13 +235,14 @@ class RelaxNG:
         :func:`~tei_edition.rng.prune.hollow` for its vocabulary, kept on disk (a
         fraction of the full grammar to load, and the same words)."""
         if compiled.expectations is None:
-            from tei_edition.rng import prune
             from tei_edition.rng.expect import Expectations
 
             key = self._vocabulary_key(compiled.vocabulary)
             with self._lock, _no_gc():
                 grammar = self._stored_grammar("hollow", key)
                 if grammar is None:
+                    from tei_edition.rng import prune
+
                     grammar = prune.hollow(self.grammar, compiled.vocabulary.elements)
                     self._put_grammar("hollow", key, grammar)
             compiled.expectations = Expectations(grammar)

@@ -25,8 +25,7 @@ not invent them.  The verdict never depends on this module: libxml2 gives it.
 
 from __future__ import annotations
 
-from tei_edition.rng.prune import clark, contains, split_clark
-from tei_edition.rng.simplify import Grammar
+from tei_edition.rng.grammar import Grammar, clark, contains, split_clark
 
 NA = ("notAllowed",)
 EMPTY = ("empty",)

@@ -25,7 +25,7 @@ import re
 from lxml import etree
 
 from tei_edition.rng.expect import NA, TEXT, Expectations
-from tei_edition.rng.prune import split_clark
+from tei_edition.rng.grammar import split_clark
 
 # libxml2 error type -> (pattern of its message, what the problem is).
 # ``where`` says which source position Jing reports: the start tag of the

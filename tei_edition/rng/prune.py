@@ -52,35 +52,12 @@ validation faster than with the whole grammar.
 
 from __future__ import annotations
 
-from tei_edition.rng.simplify import Grammar
+from tei_edition.rng.grammar import Grammar, clark, contains, split_clark
 from tei_edition.rng.vocabulary import Vocabulary
 
 _EMPTY = ("empty",)
 _TEXT = ("text",)
 _NONE = frozenset()
-
-
-def clark(ns: str, local: str) -> str:
-    return f"{{{ns}}}{local}" if ns else local
-
-
-def split_clark(name: str) -> tuple[str, str]:
-    if name.startswith("{"):
-        ns, local = name[1:].split("}", 1)
-        return ns, local
-    return "", name
-
-
-def contains(nc: tuple, ns: str, local: str) -> bool:
-    """Whether the name class ``nc`` has the name {ns}local."""
-    kind = nc[0]
-    if kind == "name":
-        return nc[2] == local and nc[1] == ns
-    if kind == "choice":
-        return any(contains(child, ns, local) for child in nc[1])
-    if kind == "anyName":
-        return nc[1] is None or not contains(nc[1], ns, local)
-    return nc[1] == ns and (nc[2] is None or not contains(nc[2], ns, local))
 
 
 class _Pruner:

@@ -42,7 +42,6 @@ Name classes::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
@@ -50,6 +49,7 @@ from lxml import etree
 
 from tei_edition.errors import InputProblem, TeiEditionError
 from tei_edition.parsing import parse_file
+from tei_edition.rng.grammar import Grammar
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = "{%s}" % RNG_NS
@@ -65,15 +65,6 @@ _ONE_CHILD = {"optional", "zeroOrMore", "oneOrMore", "list", "mixed"}
 
 class SchemaProblem(InputProblem):
     """The schema cannot be used; the message names the file and the place."""
-
-
-@dataclass(frozen=True)
-class Grammar:
-    start: tuple
-    defines: dict  # name -> pattern
-    files: tuple = ()  # every schema file read (the main one first)
-    element_names: frozenset = frozenset()  # Clark names that element patterns name
-    wildcards: tuple = ()  # the other name classes of element patterns (anyName, nsName)
 
 
 def _problem(node, message: str) -> SchemaProblem:

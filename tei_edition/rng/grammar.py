@@ -1,0 +1,45 @@
+"""The flat grammar every step shares, and the names in it.
+
+A :class:`Grammar` is what :mod:`~tei_edition.rng.simplify` makes of a
+schema (the patterns and name classes are described there): tuples, strings
+and ``None`` only, so that it can be stored with :mod:`marshal`.  Element
+and attribute names are compared in Clark notation (``{ns}local``).
+
+Kept apart from the modules that make grammars, so that wording a
+document's errors (:mod:`~tei_edition.rng.expect`) loads only this.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Grammar(NamedTuple):
+    start: tuple
+    defines: dict  # name -> pattern
+    files: tuple = ()  # every schema file read (the main one first)
+    element_names: frozenset = frozenset()  # Clark names that element patterns name
+    wildcards: tuple = ()  # the other name classes of element patterns (anyName, nsName)
+
+
+def clark(ns: str, local: str) -> str:
+    return f"{{{ns}}}{local}" if ns else local
+
+
+def split_clark(name: str) -> tuple[str, str]:
+    if name.startswith("{"):
+        ns, local = name[1:].split("}", 1)
+        return ns, local
+    return "", name
+
+
+def contains(nc: tuple, ns: str, local: str) -> bool:
+    """Whether the name class ``nc`` has the name {ns}local."""
+    kind = nc[0]
+    if kind == "name":
+        return nc[2] == local and nc[1] == ns
+    if kind == "choice":
+        return any(contains(child, ns, local) for child in nc[1])
+    if kind == "anyName":
+        return nc[1] is None or not contains(nc[1], ns, local)
+    return nc[1] == ns and (nc[2] is None or not contains(nc[2], ns, local))
