@@ -46,6 +46,7 @@ external resources).  :func:`load_schema` picks the class by extension.
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import threading
 import time
@@ -409,7 +410,8 @@ class RelaxNG:
         compiled = self._compiled_for(Vocabulary.from_data(stored)) if stored is not None else None
 
         def work(chunk: list[str]) -> tuple[dict, tuple | None]:
-            return self._check_chunk(chunk, sources, compiled, identities)
+            found, vocabulary = self._check_chunk(chunk, sources, compiled, identities)
+            return _plain(found), vocabulary
 
         names = list(sizes)
         jobs = _jobs(jobs, names)
@@ -425,7 +427,7 @@ class RelaxNG:
         found: dict = {}
         vocabularies = []
         for checked, vocabulary in outcomes:
-            found.update(checked)
+            found.update(_diagnostics_from(checked))
             if vocabulary is not None:
                 vocabularies.append(Vocabulary.from_data(vocabulary))
         if stored is None and vocabularies and not _racy(identities.values()):
@@ -717,16 +719,28 @@ def _jobs(jobs: int | None, paths: list) -> int:
     return max(1, min(jobs, len(paths)))
 
 
+def _plain(found: dict[str, list[Diagnostic]]) -> dict[str, list[tuple]]:
+    """Path -> diagnostics as tuples of plain values, which :mod:`marshal` carries."""
+    return {path: [(d.line, d.column, d.severity.value, d.message, d.rule) for d in diagnostics]
+            for path, diagnostics in found.items()}
+
+
+def _diagnostics_from(plain: dict[str, list[tuple]]) -> dict[str, list[Diagnostic]]:
+    return {path: [Diagnostic(line, column, Severity(severity), message, rule)
+                   for line, column, severity, message, rule in diagnostics]
+            for path, diagnostics in plain.items()}
+
+
 def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
     """``work(chunk)`` for every chunk, on this process and ``jobs - 1`` forked children; results in order.
 
     The chunk numbers wait in a pipe, one byte each, and every process takes
     the next one when it is free (a one-byte read from a pipe is atomic), so
     no process idles while another still has a queue.  A child that fails
-    or dies leaves its chunks to this process.
+    or dies leaves its chunks to this process.  Results come back through
+    :mod:`marshal`, so they must be plain values (:func:`_plain`): pickle
+    would cost 2 ms to import, on every run.
     """
-    import pickle
-
     numbers = bytes(range(len(chunks)))
     queue, feed = os.pipe()
     os.write(feed, numbers)  # at most 255 bytes: a pipe holds far more
@@ -747,9 +761,9 @@ def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_end)
             try:
-                payload = pickle.dumps(("ok", take()))
+                payload = marshal.dumps(("ok", take()))
             except BaseException as error:  # noqa: BLE001 - reported to the parent, which redoes the chunks
-                payload = pickle.dumps(("failed", repr(error)))
+                payload = marshal.dumps(("failed", repr(error)))
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
             os._exit(0)
@@ -762,7 +776,7 @@ def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
             data = pipe.read()
         os.waitpid(pid, 0)
         try:
-            status, value = pickle.loads(data)
+            status, value = marshal.loads(data)
         except Exception:  # noqa: BLE001 - a child that died: its chunks are done below
             status, value = "failed", None
         if status == "ok":

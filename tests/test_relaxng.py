@@ -955,3 +955,13 @@ def test_chunks_of_a_child_that_dies_are_done_by_the_parent():
 
     chunks = [[f"f{n}"] for n in range(6)]
     assert relaxng._in_workers(work, chunks, 2) == [f"f{n}" for n in range(6)]
+
+
+def test_a_result_a_child_cannot_send_is_worked_out_again_by_the_parent():
+    parent = os.getpid()
+
+    def work(chunk):
+        return chunk[0] if os.getpid() == parent else object()  # marshal cannot carry an object
+
+    chunks = [[f"f{n}"] for n in range(6)]
+    assert relaxng._in_workers(work, chunks, 2) == [f"f{n}" for n in range(6)]
