@@ -200,11 +200,15 @@ def _problem_from_syntax_error(path, error: etree.XMLSyntaxError, external_entit
     return XMLProblem(path, max(line or 1, 1), max(column or 1, 1), message, rule)
 
 
+# The regular expressions of this module serve error messages and rare inputs, so they
+# are kept as strings, compiled (and cached) by ``re`` when first used: compiling them
+# all on import was a millisecond of every run.
+
 # Errors met while expanding an entity: libxml2 gives a position in the
 # entity's replacement text, which the editor cannot find in the file.
 _INSIDE_ENTITIES = ("Maximum entity amplification factor exceeded", "Detected an entity reference loop")
-_DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([^\s%]+)")
-_XML_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)""")
+_DECLARED_ENTITY = r"<!ENTITY\s+([^\s%]+)"
+_XML_DECLARED_ENCODING = rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)"""
 
 
 def _decoded(data: bytes) -> str:
@@ -212,7 +216,7 @@ def _decoded(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", "replace")
     else:
-        declared = _XML_DECLARED_ENCODING.match(data.lstrip(codecs.BOM_UTF8))
+        declared = re.match(_XML_DECLARED_ENCODING, data.lstrip(codecs.BOM_UTF8))
         try:
             text = data.decode(declared[1].decode() if declared else "utf-8", "replace")
         except LookupError:
@@ -255,7 +259,7 @@ def _reference_position(data: bytes, line: int, column: int) -> tuple[int, int]:
     offset = _offset(text, line, column)
     if offset > subset_end:
         return line, column  # already in the document
-    names = set(_DECLARED_ENTITY.findall(text[:subset_end]))
+    names = set(re.findall(_DECLARED_ENTITY, text[:subset_end]))
     for match in re.finditer(r"&([^\s&;#]+);", text[subset_end:]):
         if match[1] in names:
             end = subset_end + match.end()
@@ -297,13 +301,13 @@ _LIMITS = (
 )
 
 
-_PREMATURE_END = re.compile(r"Premature end of data in tag (\S+) line (\d+)")
-_UNFINISHED_START_TAG = re.compile(r"Couldn't find end of Start Tag (\S+) line (\d+)")
-_UNDEFINED_ENTITY = re.compile(r"Entity '([^']+)' not defined")
+_PREMATURE_END = r"Premature end of data in tag (\S+) line (\d+)"
+_UNFINISHED_START_TAG = r"Couldn't find end of Start Tag (\S+) line (\d+)"
+_UNDEFINED_ENTITY = r"Entity '([^']+)' not defined"
 # <!ENTITY name SYSTEM "..."> or PUBLIC "..." "...": declared, but external.
-_EXTERNAL_ENTITY_DECL = re.compile(rb"<!ENTITY\s+([^\s%]+)\s+(?:SYSTEM|PUBLIC)\b")
+_EXTERNAL_ENTITY_DECL = rb"<!ENTITY\s+([^\s%]+)\s+(?:SYSTEM|PUBLIC)\b"
 # %name; in a DOCTYPE, or <!ENTITY % name ...>: parameter entities, which serve DTDs only
-_PARAMETER_ENTITY = re.compile(rb"(?:<!ENTITY\s+%\s+|%)([^\s%;<>'\"]+)")
+_PARAMETER_ENTITY = rb"(?:<!ENTITY\s+%\s+|%)([^\s%;<>'\"]+)"
 
 
 def _friendlier(message: str, external_entities=frozenset(), huge: bool = False) -> str:
@@ -316,13 +320,13 @@ def _friendlier(message: str, external_entities=frozenset(), huge: bool = False)
             if huge:
                 return ours.format(**limits) + ", more than tei-edition reads even with --huge"
             return ours.format(**limits) + "; if the file is genuine, run again with --huge (see docs/security.md)"
-    match = _PREMATURE_END.match(message)
+    match = re.match(_PREMATURE_END, message)
     if match:
         return f"the file ends before <{match[1]}> (opened on line {match[2]}) is closed"
-    match = _UNFINISHED_START_TAG.match(message)
+    match = re.match(_UNFINISHED_START_TAG, message)
     if match:
         return f"the start tag <{match[1]} (line {match[2]}) is not finished: no '>' after it"
-    match = _UNDEFINED_ENTITY.match(message)
+    match = re.match(_UNDEFINED_ENTITY, message)
     if match:
         if f"%{match[1]}" in external_entities:
             return (f"parameter entity %{match[1]}; is never read: tei-edition loads no DTD, and parameter "
@@ -336,10 +340,10 @@ def _friendlier(message: str, external_entities=frozenset(), huge: bool = False)
 def _entity_names(data: bytes) -> set[str]:
     """Names declared as external entities in the DOCTYPE, and parameter entities as "%name"."""
     head = data[:65536]
-    names = {m.decode("utf-8", "replace") for m in _EXTERNAL_ENTITY_DECL.findall(head)}
+    names = {m.decode("utf-8", "replace") for m in re.findall(_EXTERNAL_ENTITY_DECL, head)}
     subset_end = head.find(b"]>")
     general = {m.decode("utf-8", "replace") for m in re.findall(rb"<!ENTITY\s+([^\s%]+)", head)}
-    for match in _PARAMETER_ENTITY.findall(head[:subset_end] if subset_end != -1 else head):
+    for match in re.findall(_PARAMETER_ENTITY, head[:subset_end] if subset_end != -1 else head):
         name = match.decode("utf-8", "replace")
         if name not in general:
             names.add(f"%{name}")
@@ -840,13 +844,13 @@ def _append_text(parent, previous, text) -> None:
         previous.tail = (previous.tail or "") + text
 
 
-_NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z")
-_ELEMENT_SCHEME = re.compile(r"element\(([^()]*)\)\Z")
-_ID_FUNCTION = re.compile(r"""xpointer\(\s*id\(\s*(['"])([^'"]*)\1\s*\)\s*\)\Z""")
+_NCNAME = r"[^\W\d][\w.\-]*\Z"
+_ELEMENT_SCHEME = r"element\(([^()]*)\)\Z"
+_ID_FUNCTION = r"""xpointer\(\s*id\(\s*(['"])([^'"]*)\1\s*\)\s*\)\Z"""
 
 
 def _is_name(value) -> bool:
-    return value is not None and bool(_NCNAME.match(value)) and ":" not in value
+    return value is not None and bool(re.match(_NCNAME, value)) and ":" not in value
 
 
 def _select(root, xpointer: str | None, include, shown: str):
@@ -856,10 +860,10 @@ def _select(root, xpointer: str | None, include, shown: str):
     pointer = xpointer.strip()
     if _is_name(pointer):
         return _by_id(root, pointer)
-    match = _ID_FUNCTION.match(pointer)
+    match = re.match(_ID_FUNCTION, pointer)
     if match:
         return _by_id(root, match[2])
-    match = _ELEMENT_SCHEME.match(pointer)
+    match = re.match(_ELEMENT_SCHEME, pointer)
     if match:
         steps = match[1].split("/")
         if steps[0]:
