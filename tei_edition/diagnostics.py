@@ -7,8 +7,11 @@ so the command line only picks an entry.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import NamedTuple
+
+# No dataclasses here (nor in the other modules a validation imports): making
+# them costs more at start-up (3 ms) than a short validation can spare.
 
 
 class Severity(str, Enum):
@@ -16,8 +19,9 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
+    """One problem at one place.  Ordered by line, column, severity, message and rule."""
+
     line: int
     column: int
     severity: Severity
@@ -29,15 +33,28 @@ class Diagnostic:
         return f"{path}:{self.line}:{self.column}: {self.severity.value}: {self.message}{rule}"
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        return {"line": self.line, "column": self.column, "severity": self.severity.value,
+                "message": self.message, "rule": self.rule}
 
 
-@dataclass
-class FileReport:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+class _Record:
+    """Equality and a readable repr from the attributes, as a dataclass has them."""
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    __hash__ = None  # mutable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+
+class FileReport(_Record):
+    """The diagnostics of one input file."""
+
+    def __init__(self, path: str, diagnostics: list[Diagnostic] | None = None):
+        self.path = path
+        self.diagnostics: list[Diagnostic] = [] if diagnostics is None else diagnostics
 
     @property
     def errors(self) -> int:
@@ -55,9 +72,11 @@ class FileReport:
         self.diagnostics.append(Diagnostic(int(line or 0), int(column or 0), Severity(severity), message, rule))
 
 
-@dataclass
-class Report:
-    files: list[FileReport] = field(default_factory=list)
+class Report(_Record):
+    """The file reports of one run."""
+
+    def __init__(self, files: list[FileReport] | None = None):
+        self.files: list[FileReport] = [] if files is None else files
 
     @property
     def errors(self) -> int:

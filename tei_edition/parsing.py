@@ -35,8 +35,8 @@ import os
 import re
 import urllib.parse
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -45,8 +45,7 @@ from tei_edition.errors import InputProblem, XMLProblem
 # -- the policy of a run ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """How a run reads XML: huge-tree mode, and the folders XInclude may read."""
 
     huge: bool = False

@@ -22,9 +22,7 @@ one line per schema, in ``report.notes``.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -49,14 +47,16 @@ _KINDS = {".rng": "rng", ".xsd": "xsd", ".sch": "sch"}
 _ROOT_KINDS = {xmlmodel.RNG_NS: "rng", xmlmodel.XSD_NS: "xsd", xmlmodel.SCH_NS: "sch"}
 
 
-@dataclass
 class ValidationReport(Report):
     """The report, plus what the command needs to decide its exit status."""
 
-    strict: bool = False
-    notes: list[str] = field(default_factory=list)  # e.g. Schematron rules skipped, once per schema
-    skipped: list = field(default_factory=list)  # schematron.Skipped: the checks XPath 1.0 could not run
-    unreadable: int = 0  # files that could not be read at all (I/O, not XML problems)
+    def __init__(self, files: list[FileReport] | None = None, strict: bool = False,
+                 notes: list[str] | None = None, skipped: list | None = None, unreadable: int = 0):
+        super().__init__(files)
+        self.strict = strict
+        self.notes: list[str] = [] if notes is None else notes  # e.g. Schematron rules skipped, once per schema
+        self.skipped: list = [] if skipped is None else skipped  # schematron.Skipped: the checks XPath 1.0 could not run
+        self.unreadable = unreadable  # files that could not be read at all (I/O, not XML problems)
 
     def ok(self, strict: bool | None = None) -> bool:
         return super().ok(self.strict if strict is None else strict)
@@ -521,7 +521,7 @@ def _drop_repeats(report: FileReport) -> None:
 def _with_position(diagnostic: Diagnostic) -> Diagnostic:
     if diagnostic.line >= 1 and diagnostic.column >= 1:
         return diagnostic
-    return dataclasses.replace(diagnostic, line=max(diagnostic.line, 1), column=max(diagnostic.column, 1))
+    return diagnostic._replace(line=max(diagnostic.line, 1), column=max(diagnostic.column, 1))
 
 
 def _forced_schemas(schema, schema_only: bool) -> list[SchemaRef]:

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -46,13 +46,12 @@ CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 _C = f"{{{CATALOG_NS}}}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
-_PSEUDO = re.compile(r"""([A-Za-z_][\w.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PSEUDO = r"""([A-Za-z_][\w.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')"""  # compiled (and cached) by re when first used
 
 GRAMMARS = ("rng", "xsd")
 
 
-@dataclass(frozen=True)
-class SchemaRef:
+class SchemaRef(NamedTuple):
     """One schema to run on a document."""
 
     kind: str  # "rng", "xsd" or "sch"
@@ -66,8 +65,7 @@ class SchemaRef:
         return self.kind in GRAMMARS
 
 
-@dataclass(frozen=True)
-class ModelProblem:
+class ModelProblem(NamedTuple):
     """An xml-model instruction that cannot be honoured."""
 
     pi: object  # the lxml processing instruction
@@ -75,13 +73,13 @@ class ModelProblem:
     message: str
 
 
-@dataclass
 class Models:
     """What the xml-model instructions of one document ask for."""
 
-    schemas: list[SchemaRef] = field(default_factory=list)
-    problems: list[ModelProblem] = field(default_factory=list)
-    found: bool = False  # the document has xml-model instructions at all
+    def __init__(self):
+        self.schemas: list[SchemaRef] = []
+        self.problems: list[ModelProblem] = []
+        self.found = False  # the document has xml-model instructions at all
 
 
 def instructions(tree) -> list:
@@ -99,7 +97,7 @@ def pseudo_attributes(text: str | None) -> dict[str, str]:
     """The ``name="value"`` pairs of a processing instruction, entities expanded."""
     from html import unescape  # (html.entities is a large table: imported only for a PI that needs it)
 
-    return {m[1]: unescape(m[2] if m[2] is not None else m[3]) for m in _PSEUDO.finditer(text or "")}
+    return {m[1]: unescape(m[2] if m[2] is not None else m[3]) for m in re.finditer(_PSEUDO, text or "")}
 
 
 def kind_of(attributes: dict[str, str]) -> tuple[str | None, bool, str | None]:
@@ -150,18 +148,17 @@ def read(tree, document: Path, catalog: Catalog) -> Models:
 # ---------------------------------------------------------------- catalogs
 
 
-@dataclass
-class _Entry:
+class _Entry(NamedTuple):
     kind: str  # uri, rewrite, suffix
     key: str
     target: str
 
 
-@dataclass
 class _CatalogFile:
-    path: Path
-    entries: list[_Entry] = field(default_factory=list)
-    next_catalogs: list[str] = field(default_factory=list)
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: list[_Entry] = []
+        self.next_catalogs: list[str] = []
 
 
 class Catalog:
