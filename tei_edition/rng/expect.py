@@ -52,6 +52,7 @@ class Expectations:
         self._starts: dict = {}  # define -> (names, other name classes, TEXT) it may start with
         self._with_attributes: dict = {}
         self._closed: dict = {}
+        self._alone: dict = {}  # element name -> (its only pattern,) or ()
 
     # -- element patterns ------------------------------------------------------
     def _index(self) -> None:
@@ -87,6 +88,15 @@ class Expectations:
             found = [p for p in self._wildcards if contains(p[1], ns, local)]
         return found
 
+    def _only_pattern(self, name: str) -> tuple:
+        """(pattern,) when one element pattern alone can match ``name`` (in TEI, nearly every
+        name): following the context could only find that one.  Else ()."""
+        named = self.patterns_for(name)
+        if len(named) != 1 or named[0][1][0] != "name":
+            return ()
+        ns, local = split_clark(name)
+        return () if any(contains(p[1], ns, local) for p in self._wildcards) else (named[0],)
+
     def namespaces_of(self, local: str) -> list[str]:
         """The namespaces in which the grammar names an element ``local``."""
         if self._namespaces is None:
@@ -108,6 +118,11 @@ class Expectations:
         """The element patterns that apply to ``element`` where it is: followed from the root
         down through the content of each ancestor's patterns (so two different ``head``
         elements, in two contexts, get their own patterns)."""
+        alone = self._alone.get(element.tag)
+        if alone is None:
+            alone = self._alone[element.tag] = self._only_pattern(element.tag)
+        if alone:
+            return list(alone)
         chain = [element, *element.iterancestors()]
         chain.reverse()
         current = self._patterns_within(self.grammar.start, chain[0].tag) or self.patterns_for(chain[0].tag)
