@@ -932,7 +932,7 @@ class _Locator:
             if number is not None:
                 source = positions.SourceMap(text)
                 if len(source.starts) == self.count:
-                    return source.position(source.start_span(number)[0])
+                    return source.position(source.start_offset(number))
             lines = text.split("\n")
             qname = f"{element.prefix}:include" if element.prefix else "include"
             column = positions.find_start_tag(lines[line - 1], qname) if 0 < line <= len(lines) else None

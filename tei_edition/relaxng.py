@@ -543,12 +543,13 @@ class _Placer:
                 from tei_edition.rng import positions
 
                 text = positions.decode(data, self.tree.docinfo.encoding)
-                source_map = positions.SourceMap(text)
                 # Entities and XInclude can add elements the text does not show: then,
                 # unless the counts agree, no map.  Otherwise every start tag is one
                 # element, and the map need not be read further than the errors.
-                if ("<!ENTITY" not in text and "XInclude" not in text
-                        or len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)"))):
+                plain = "<!ENTITY" not in text and "XInclude" not in text
+                lone_cr = data.count(b"\r") != data.count(b"\r\n")  # libxml2 does not count those lines
+                source_map = positions.SourceMap(text, lines_agree=plain and not lone_cr)
+                if plain or len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)")):
                     self._map = source_map
         return self._map
 
@@ -561,49 +562,43 @@ class _Placer:
             line, column = element.sourceline or 1, 1
             source_map = self.map
             if source_map is not None:
-                index = _index(element)
                 if problem.where == "end":
-                    line, column = source_map.end_tag(index, element)
+                    line, column = source_map.end_tag(element)
                 elif problem.where == "attribute" and problem.attribute:
-                    line, column = source_map.attribute(index, problem.attribute)
+                    line, column = source_map.attribute(element, problem.attribute)
                 elif problem.where == "text":
-                    line, column = self._text(source_map, element, index, problem.owner)
+                    line, column = self._text(source_map, element, problem.owner)
                 else:
-                    line, column = source_map.start_tag(index)
+                    line, column = source_map.start_tag(element)
             elif problem.where != "text":
                 found = positions.find_start_tag(_line_text(self.tree, line), messages._qname(element))
                 column = found or 1
         return Diagnostic(line, column, Severity.ERROR, problem.message, self.rule)
 
     @staticmethod
-    def _text(source_map: positions.SourceMap, element, index: int, owner=None) -> tuple[int, int]:
+    def _text(source_map: positions.SourceMap, element, owner=None) -> tuple[int, int]:
         from tei_edition.rng import messages
 
         found = messages.first_text(element) if owner is None else (owner, None)
-        begin = source_map.start_span(index)[1]
-        limit = source_map.end_span(index, element)[0]
+        begin = source_map.start_span(element)[1]
+        limit = source_map.end_span(element)[0]
         node = element if found is None else found[0]
         if node is not element:
             previous = node if isinstance(node.tag, str) else node.getprevious()
             while previous is not None and not isinstance(previous.tag, str):
                 previous = previous.getprevious()
             if previous is not None:
-                begin = source_map.end_span(_index(previous), previous)[1]
+                begin = source_map.end_span(previous)[1]
         following = node.getnext() if node is not element else (element[0] if len(element) else None)
         while following is not None and not isinstance(following.tag, str):
             following = following.getnext()
         if following is not None:
-            limit = source_map.start_span(_index(following))[0]
+            limit = source_map.start_span(following)[0]
         run = source_map.text_after(begin, limit)
         if run is None:
-            return source_map.start_tag(index)
+            return source_map.start_tag(element)
         text_start, run_end = run
         return source_map._on_line(text_start, run_end)
-
-
-def _index(element) -> int:
-    """The element's position among all elements, in document order."""
-    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
 
 
 def _line_text(tree, line: int) -> str:

@@ -493,6 +493,52 @@ def test_latin1_and_crlf_sources(tmp_path):
     assert (found[0].line, found[0].column) == (3, 9)
 
 
+def test_lone_carriage_returns_end_lines(tmp_path):
+    # libxml2 does not count these lines, so the tag is not looked for on libxml2's line
+    schema = load(tmp_path, POSITIONS)
+    data = b"<doc><q/>\r<p>x</p>\r  <q/></doc>"  # for libxml2, both <q/> are on line 1
+    found = schema.validate(parse_bytes(data, "doc.xml"), source=data)
+    assert [(d.line, d.column) for d in found] == [(1, 6), (3, 3)]
+
+
+def test_several_tags_of_a_name_ending_on_one_line(tmp_path):
+    schema = load(tmp_path, POSITIONS)
+    found = check(schema, "<doc>\n<p>a <hi>b</hi> <hi n='1'>c</hi> <hi>d</hi></p>\n</doc>")
+    assert lines(found) == ["2:21: attribute @n is not allowed on <hi>"]
+
+
+def _start_tags_by_line_and_by_number(text: str) -> tuple[int, int]:
+    """(elements whose start tag was found from their line, all elements), checking every tag so
+    found against the one counted in document order."""
+    from tei_edition.rng import positions
+
+    data = text.encode("utf-8")
+    tree = parse_bytes(data, "doc.xml")
+    source = positions.SourceMap(positions.decode(data, None), lines_agree=True)
+    found = 0
+    elements = list(tree.getroot().iter(etree.Element))
+    for number, element in enumerate(elements):
+        on_its_line = source._on_its_line(element)
+        if on_its_line is not None:
+            found += 1
+            assert on_its_line == source.start_offset(number), (number, element.tag, element.sourceline)
+    return found, len(elements)
+
+
+def test_start_tags_found_from_their_line_are_those_counted():
+    text = ("<TEI xmlns='http://www.tei-c.org/ns/1.0' xmlns:x='urn:x'>\n<p>a <hi>b</hi> <hi>c</hi><!-- <p> --></p>\n"
+            "<p\n  n='1'\n>d<x:q/><x:q\n/></p><![CDATA[ <p> ]]><p/><?pi <p>?>\n<pb/><pb/><lb/>\n</TEI>")
+    # the two <hi> and the two <pb> of a line are counted instead; everything else is found on its line
+    assert _start_tags_by_line_and_by_number(text) == (7, 11)
+
+
+@needs_maechte
+def test_start_tags_found_from_their_line_in_the_corpus():
+    for path in sorted((MAECHTE / "editions").glob("*.xml"))[::8]:
+        found, elements = _start_tags_by_line_and_by_number(path.read_text(encoding="utf-8"))
+        assert found > elements / 2, path
+
+
 # -- wording ---------------------------------------------------------------------------
 WORDS = grammar(
     "<start><element name='TEI' ns='urn:t'><optional><attribute name='xml:id'><data type='ID'/></attribute></optional>"

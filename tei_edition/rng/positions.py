@@ -11,9 +11,12 @@ reference, reports where the SAX parser was when it noticed the problem:
 
 :class:`SourceMap` reads the source once (only for invalid documents): the
 offset of every start tag and end tag, found by two regular expressions once
-comments, PIs, CDATA and the DOCTYPE are blanked out.  The n-th start tag is
-the n-th element of the tree; an element's end tag is found by counting end
-tags after its last descendant.  Each diagnostic then gets Jing's line and,
+comments, PIs, CDATA and the DOCTYPE are blanked out.  An element's start tag
+is looked for on the line where libxml2 saw it end (its ``sourceline``): when
+it is the only start tag of that name ending there, that is it.  Otherwise
+(two on one line, or lines libxml2 counts otherwise) the n-th element of the
+tree is the n-th start tag, n counted by libxml2.  An element's end tag is
+found by counting end tags after its last descendant's start tag.  Each diagnostic then gets Jing's line and,
 on that line, the column of the ``<`` of the tag (or of the attribute, or of
 the first character of the text) that needs fixing.  Lines and columns are
 1-based; columns count characters, a tab is one.
@@ -58,14 +61,22 @@ def _blank(match) -> str:
 
 
 _START = re.compile(r"<[^/]")
+_ELEMENTS_BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
+# libxml2 keeps an element's line in 16 bits; past this an element's line says nothing
+_LINE_LIMIT = 65535
 _BLOCK = 16384  # characters counted at a time when looking for the n-th start tag
 
 
 class SourceMap:
     """Offsets of the tags of one document, found once, positions worked out on demand."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, lines_agree: bool = False):
+        """``lines_agree``: libxml2's line numbers count the lines of ``text`` (no entity
+        expands, no XInclude includes, no line ends in a lone carriage return, which libxml2
+        does not count): then an element's start tag is looked for on its line first."""
         self.text = text
+        self.lines_agree = lines_agree
+        self._line_frontier = (1, 0)  # (a line's number, the offset where it starts): the last found
         self.tags = _NOT_TAGS.sub(_blank, text) if ("<!" in text or "<?" in text) else text
         # Start tags are found as far as a question needs (most errors sit early in a file),
         # whole blocks at a time by counting "<" and "</" (in C) rather than tag by tag.
@@ -122,29 +133,91 @@ class SourceMap:
                 raise IndexError("the document has no end tag")
         return found
 
-    def _start_span(self, index: int) -> tuple[int, int]:
-        begin = self._start(index)
+    def start_offset(self, index: int) -> int:
+        """The offset of the "<" of the start tag of element number ``index`` (document order)."""
+        return self._start(index)
+
+    def _begin(self, element) -> int:
+        """The offset of the "<" of ``element``'s start tag."""
+        found = self._on_its_line(element) if self.lines_agree else None
+        return found if found is not None else self._start(int(_ELEMENTS_BEFORE(element)))
+
+    def _on_its_line(self, element) -> int | None:
+        """The start tag of ``element`` found from its line (where libxml2 saw the tag end), when it
+        is the only start tag of that name ending there; else None (then its number is counted,
+        which costs a walk of the document before it)."""
+        line = element.sourceline
+        if not line or line >= _LINE_LIMIT:
+            return None
+        line_start = self._line_start(line)
+        if line_start is None:
+            return None
+        line_end = self.text.find("\n", line_start)
+        line_end = len(self.text) if line_end == -1 else line_end
+        window = self.tags.rfind("<", 0, line_start)  # a tag that ends on the line may begin before it
+        name = element.prefix + ":" + etree.QName(element).localname if element.prefix else etree.QName(element).localname
+        found = None
+        for match in _TAG.finditer(self.tags, max(window, 0), line_end):
+            if match.group(1) or match.end() <= line_start:
+                continue  # an end tag, or a tag that ends before the line
+            tag = match.group()
+            after = 1 + len(name)
+            if tag.startswith(name, 1) and (len(tag) == after or tag[after] in " \t\n/>"):
+                if found is not None:
+                    return None  # two of them end on this line: count
+                found = match.start()
+        return found
+
+    def _line_start(self, line: int) -> int | None:
+        """The offset where line ``line`` (1-based) begins, or None past the last line."""
+        number, position = self._line_frontier  # position starts line number
+        if line < number:
+            number, position = 1, 0
+        text, end = self.text, len(self.text)
+        while number < line:
+            # Newlines are counted in C: whole blocks while the line is past them, then, in the
+            # block that has it, by halving (a loop over its lines in Python costs far more).
+            block_end = min(end, position + _BLOCK)
+            in_block = text.count("\n", position, block_end)
+            if number + in_block < line:
+                if block_end == end:
+                    return None
+                number, position = number + in_block, block_end  # (inside a line, not at its start)
+                continue
+            wanted, low, high = line - number, position, block_end - 1
+            while low < high:  # the offset of the wanted-th newline from position
+                middle = (low + high) // 2
+                if text.count("\n", position, middle + 1) < wanted:
+                    low = middle + 1
+                else:
+                    high = middle
+            number, position = line, low + 1
+        self._line_frontier = (number, position)
+        return position
+
+    def _span_at(self, begin: int) -> tuple[int, int]:
         match = _TAG.match(self.tags, begin)
         return begin, (match.end() if match else begin + 1)
 
-    def _self_closing(self, index: int) -> bool:
-        end = self._start_span(index)[1]
+    def _self_closing_at(self, begin: int) -> bool:
+        end = self._span_at(begin)[1]
         return self.tags[end - 2] == "/"
 
-    def start_span(self, index: int) -> tuple[int, int]:
-        """(offset of "<", offset after ">") of the start tag of element ``index``."""
-        return self._start_span(index)
+    def start_span(self, element) -> tuple[int, int]:
+        """(offset of "<", offset after ">") of the start tag of ``element``."""
+        return self._span_at(self._begin(element))
 
-    def end_span(self, index: int, element) -> tuple[int, int]:
-        """(offset of "<", offset after ">") of the end tag of ``element`` (number ``index``);
-        the start tag for an empty-element tag.
+    def end_span(self, element) -> tuple[int, int]:
+        """(offset of "<", offset after ">") of the end tag of ``element``; the start tag for
+        an empty-element tag.
 
         The end tags after the last descendant's start tag close, in order, that
         descendant (unless it is an empty-element tag), the ancestors between
         it and ``element``, then ``element``.
         """
-        if self._self_closing(index):
-            return self._start_span(index)
+        begin = self._begin(element)
+        if self._self_closing_at(begin):
+            return self._span_at(begin)
         last, depth = element, 0
         while True:
             children = [child for child in last if isinstance(child.tag, str)]
@@ -152,13 +225,11 @@ class SourceMap:
                 break
             last = children[-1]
             depth += 1
-        descendants = sum(1 for _ in element.iterdescendants(tag=etree.Element)) if depth else 0
         if depth:
-            last_index = index + descendants
-            skip = depth - 1 + (0 if self._self_closing(last_index) else 1)
-            after = self._start(last_index)
+            after = self._begin(last)
+            skip = depth - 1 + (0 if self._self_closing_at(after) else 1)
         else:
-            skip, after = 0, self._start(index)
+            skip, after = 0, begin
         begin = self._close_after(after, skip)
         close = self.tags.find(">", begin)
         return begin, (close + 1 if close != -1 else begin + 2)
@@ -177,19 +248,19 @@ class SourceMap:
         rest = self.text[line_start:anchor + 1]
         return line, len(rest) - len(rest.lstrip(" \t")) + 1
 
-    def start_tag(self, index: int) -> tuple[int, int]:
+    def start_tag(self, element) -> tuple[int, int]:
         """Jing's line for a start-tag problem (where the tag ends), with the column of the "<"."""
-        begin, end = self._start_span(index)
+        begin, end = self.start_span(element)
         return self._on_line(begin, end - 1)
 
-    def end_tag(self, index: int, element) -> tuple[int, int]:
+    def end_tag(self, element) -> tuple[int, int]:
         """Jing's line for an incomplete element (its end tag), with the column of its "<"."""
-        begin, end = self.end_span(index, element)
+        begin, end = self.end_span(element)
         return self._on_line(begin, end - 1)
 
-    def attribute(self, index: int, name: str) -> tuple[int, int]:
+    def attribute(self, element, name: str) -> tuple[int, int]:
         """Jing's line for an attribute problem, with the attribute's column when it is on that line."""
-        begin, end = self._start_span(index)
+        begin, end = self.start_span(element)
         found = re.search(r"\s(" + re.escape(name) + r")\s*=", self.text[begin:end])
         if found and self.text.rfind("\n", begin + found.start(1), end - 1) == -1:
             return self._on_line(begin + found.start(1), end - 1)
