@@ -293,9 +293,12 @@ class RelaxNG:
                 vocabulary = self._prepared.union(vocabulary)
             else:
                 base = self._compiled[-1].vocabulary if self._compiled else self._recent()
-                if base is not None:
-                    vocabulary = base.union(vocabulary)
-                self._remember(vocabulary)
+                if base is not None and base.covers(vocabulary):
+                    vocabulary = base  # nothing new to remember (a write saved on every run)
+                else:
+                    if base is not None:
+                        vocabulary = base.union(vocabulary)
+                    self._remember(vocabulary)
             compiled = _Compiled(vocabulary, self._compile(vocabulary))
             self._compiled.append(compiled)
             del self._compiled[:-4]

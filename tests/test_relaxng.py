@@ -732,6 +732,20 @@ def test_one_by_one_validation_remembers_the_names_for_the_next_run(tmp_path, mo
     assert len(again._compiled) == 1
 
 
+def test_names_already_remembered_are_not_written_again(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    schema = load(tmp_path, POSITIONS)
+    assert check(schema, "<doc><p>x<hi>y</hi></p></doc>") == []
+    relaxng._LOADED.clear()  # as a new process would
+    again = RelaxNG.load(tmp_path / "schema.rng")
+    written = []
+    monkeypatch.setattr(again, "_remember", written.append)
+    assert check(again, "<doc><p>x</p></doc>") == []
+    assert written == []
+    assert check(again, "<doc><pair><a/><b/></pair></doc>") == []  # new names: remembered
+    assert len(written) == 1
+
+
 def test_vocabulary_covers_and_round_trips():
     one = Vocabulary.of(parse_bytes(b"<a x='1'><b/></a>", "d"))
     two = Vocabulary.of(parse_bytes(b"<a><c y='2'/></a>", "d"))
