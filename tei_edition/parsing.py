@@ -165,9 +165,11 @@ def _parser_options(huge: bool) -> dict:
     )
 
 
-def make_parser(*, huge: bool | None = None, encoding: str | None = None) -> etree.XMLParser:
-    """A fresh parser with the project's policy (parsers are not thread-safe)."""
-    parser = etree.XMLParser(encoding=encoding, **_parser_options(_resolve_options(huge, None)[0]))
+def make_parser(*, huge: bool | None = None, encoding: str | None = None, blanks: bool = True) -> etree.XMLParser:
+    """A fresh parser with the project's policy (parsers are not thread-safe).  ``blanks=False``
+    drops whitespace-only text between tags, where libxml2 takes it for indentation."""
+    parser = etree.XMLParser(encoding=encoding, remove_blank_text=not blanks,
+                             **_parser_options(_resolve_options(huge, None)[0]))
     parser.resolvers.add(_RefuseEverything())
     return parser
 
@@ -372,7 +374,7 @@ def _check_external_entities(path, tree: etree._ElementTree) -> None:
         )
 
 
-def _parse(data: bytes, path, huge: bool) -> etree._ElementTree:
+def _parse(data: bytes, path, huge: bool, blanks: bool = True) -> etree._ElementTree:
     """Parse with the policy, without XInclude."""
     if not data or data[:1].isspace() and not data.strip():  # (strip copies: only for a file that starts blank)
         raise XMLProblem(path, 1, 1, "the file is empty or has no XML content")
@@ -384,7 +386,7 @@ def _parse(data: bytes, path, huge: bool) -> etree._ElementTree:
     encoding = ("UTF-16LE" if data.startswith(codecs.BOM_UTF16_LE) else
                 "UTF-16BE" if data.startswith(codecs.BOM_UTF16_BE) else None)
     try:
-        root = etree.fromstring(data, make_parser(huge=huge, encoding=encoding), base_url=_base_url(path))
+        root = etree.fromstring(data, make_parser(huge=huge, encoding=encoding, blanks=blanks), base_url=_base_url(path))
     except etree.XMLSyntaxError as error:
         if data.startswith((b"<\x00", b"\x00<")) and encoding is None:
             raise XMLProblem(path, 1, 1, "the file looks like UTF-16 without a byte order mark: save it as UTF-8, "
@@ -414,15 +416,19 @@ def _too_many_attributes(path, line: int, column: int, name: str, element) -> XM
 
 
 def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool | None = None,
-                xinclude_root=None) -> etree._ElementTree:
+                xinclude_root=None, blanks: bool = True) -> etree._ElementTree:
     """Parse ``data`` (the bytes of a file, encoding detected as XML says).
 
     ``huge`` and ``xinclude_root`` default to the run's :func:`policy`
     (``xinclude_root=False``: no XInclude, whatever the policy).  XInclude
-    needs a real ``path``: relative targets are found from it.
+    needs a real ``path``: relative targets are found from it.  ``blanks=False``
+    leaves out whitespace-only text between tags (libxml2's guess at
+    indentation: never the only content of an element, never beside other
+    text, never under ``xml:space="preserve"``), for a tree that is only checked
+    against a grammar: grammars ignore such text, and the tree is smaller.
     """
     huge, roots = _resolve_options(huge, xinclude_root)
-    tree = _parse(data, path, huge)
+    tree = _parse(data, path, huge, blanks)
     if roots and not str(path).startswith("<") and _has_xinclude(tree):
         _Includer(roots, huge).expand_document(tree, data, path)
     return tree

@@ -83,3 +83,15 @@ def test_xinclude_is_seen_in_every_encoding_and_namespace_the_parser_reads():
         for codec in ("utf-8", "utf-16-le", "utf-16-be"):
             assert mentions_xinclude(text.encode(codec)), (namespace, codec)
     assert not mentions_xinclude("<TEI><p>no inclusion</p></TEI>".encode("utf-16-le"))
+
+
+def test_without_blanks_only_indentation_goes():
+    data = (b"<TEI>\n  <p> </p>\n  <p>a <hi>b</hi> <hi>c</hi></p>\n"
+            b"  <ab xml:space='preserve'>\n    <hi>d</hi>\n  </ab>\n</TEI>")
+    root = parse_bytes(data, "doc.xml", blanks=False).getroot()
+    first, second, kept = root
+    assert root.text is None and first.tail is None  # indentation between tags
+    assert first.text == " "  # the whole content of an element
+    assert second[0].tail == " "  # beside other text
+    assert kept.text == "\n    " and kept[0].tail == "\n  "  # xml:space="preserve"
+    assert parse_bytes(data, "doc.xml").getroot().text == "\n  "  # the default keeps everything

@@ -1025,3 +1025,14 @@ def test_a_result_a_child_cannot_send_is_worked_out_again_by_the_parent():
 
     chunks = [[f"f{n}"] for n in range(6)]
     assert relaxng._in_workers(work, chunks, 2) == [f"f{n}" for n in range(6)]
+
+
+def test_files_checked_without_indentation_get_the_same_errors(tmp_path):
+    # validate_files parses without whitespace-only text between tags; an element whose
+    # whole content is blank keeps it (here an integer that is missing)
+    schema = load(tmp_path, WORDS)
+    text = HEAD.replace("><", ">\n  <") + "\n  <p>a</p>\n  <num>  </num>\n</TEI>"
+    path = tmp_path / "doc.xml"
+    path.write_text(text, encoding="utf-8")
+    found = schema.validate_files([path], jobs=1)[str(path)]
+    assert found == check(schema, text) and len(found) == 1
