@@ -52,7 +52,7 @@ def _busy() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def _reap_orphans() -> None:
+def reap_orphans() -> None:
     """Become the reaper of this process's orphaned descendants (Linux), so that their CPU time
     counts: tei-edition does not wait for its workers to finish exiting once their results are in."""
     try:
@@ -61,6 +61,15 @@ def _reap_orphans() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
     except (OSError, AttributeError):
         pass
+
+
+def wait_for_orphans() -> None:
+    """Wait for workers still exiting (see :func:`reap_orphans`), so that their CPU time counts."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
 
 
 def _once(command: list[str]) -> tuple[float, float, float]:
@@ -72,11 +81,7 @@ def _once(command: list[str]) -> tuple[float, float, float]:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    while True:  # workers still exiting: wait for them, so that their CPU time counts
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
-            break
+    wait_for_orphans()
     busy = _busy() - busy
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # the synthetic corpus is valid: exit 1 (errors in the texts) is a failure too; a 10,000-text
@@ -191,7 +196,7 @@ def main(argv=None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="tei-edition-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     tool = _tool()
-    _reap_orphans()
+    reap_orphans()
     print(f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f}")
     corpora = {}
     jobs_sizes = args.jobs_sizes or args.sizes[:1]

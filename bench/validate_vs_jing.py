@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from build_scale import reap_orphans, wait_for_orphans
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
@@ -63,11 +65,12 @@ def _jing(schema: Path, files: list[Path]) -> list[str]:
 
 
 def _run(command: list[str], env: dict) -> tuple[float, float, int, str]:
-    """(wall seconds, CPU seconds of the process and all it waited for, exit status, output)."""
+    """(wall seconds, CPU seconds of the process and all its descendants, exit status, output)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
+    wait_for_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return elapsed, cpu, done.returncode, done.stdout + done.stderr
@@ -86,6 +89,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cache", choices=("warm", "cold", "off"), default="warm")
     args = parser.parse_args(argv)
 
+    reap_orphans()
     files = sorted(args.corpus.glob("*.xml"))
     if not files or not args.schema.is_file():
         print(f"need {args.corpus}/*.xml and {args.schema}", file=sys.stderr)
