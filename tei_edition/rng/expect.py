@@ -39,7 +39,7 @@ class Expectations:
         self.grammar = grammar
         self.defines = grammar.defines
         self._by_name: dict[str, list] | None = None
-        self._namespaces: dict | None = None
+        self._namespaces: dict[str, list[str]] = {}  # local name -> namespaces
         self._wildcards: list = []
         self._nullable: dict = {}
         self._inside: dict = {}
@@ -99,13 +99,12 @@ class Expectations:
 
     def namespaces_of(self, local: str) -> list[str]:
         """The namespaces in which the grammar names an element ``local``."""
-        if self._namespaces is None:
-            namespaces: dict[str, set] = {}
-            for name in self.grammar.element_names:
-                ns, name_local = split_clark(name)
-                namespaces.setdefault(name_local, set()).add(ns)
-            self._namespaces = namespaces
-        return sorted(self._namespaces.get(local, ()))
+        found = self._namespaces.get(local)
+        if found is None:  # (a look through the names for this one: splitting them all cost more)
+            suffix = "}" + local
+            found = self._namespaces[local] = sorted(
+                {split_clark(name)[0] for name in self.grammar.element_names if name == local or name.endswith(suffix)})
+        return list(found)
 
     def defines_element(self, name: str) -> bool:
         """Whether any element pattern of the grammar (named or wildcard) matches ``name``."""
