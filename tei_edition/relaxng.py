@@ -552,7 +552,7 @@ class _Placer:
                 # unless the counts agree, no map.  Otherwise every start tag is one
                 # element, and the map need not be read further than the errors.
                 plain = "<!ENTITY" not in text and "XInclude" not in text
-                lone_cr = data.count(b"\r") != data.count(b"\r\n")  # libxml2 does not count those lines
+                lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")  # libxml2 counts no such line
                 source_map = positions.SourceMap(text, lines_agree=plain and not lone_cr)
                 if plain or len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)")):
                     self._map = source_map

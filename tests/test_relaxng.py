@@ -525,6 +525,14 @@ def _start_tags_by_line_and_by_number(text: str) -> tuple[int, int]:
     return found, len(elements)
 
 
+def test_a_prolog_with_markup_in_comments_hides_no_tag(tmp_path):
+    # the prolog is blanked whole when nothing after it needs blanking: a "<p>" in its
+    # comment or PI must not count as a start tag
+    schema = load(tmp_path, POSITIONS)
+    text = "<?xml version='1.0'?>\n<!-- <p> -->\n<?pi <q>?>\n<doc><p>x</p>\n<q/><q/></doc>"  # two <q/>: counted
+    assert [line[:5] for line in lines(check(schema, text))] == ["5:1: ", "5:5: "]
+
+
 def test_start_tags_found_from_their_line_are_those_counted():
     text = ("<TEI xmlns='http://www.tei-c.org/ns/1.0' xmlns:x='urn:x'>\n<p>a <hi>b</hi> <hi>c</hi><!-- <p> --></p>\n"
             "<p\n  n='1'\n>d<x:q/><x:q\n/></p><![CDATA[ <p> ]]><p/><?pi <p>?>\n<pb/><pb/><lb/>\n</TEI>")

@@ -60,6 +60,21 @@ def _blank(match) -> str:
     return " " * len(match.group())
 
 
+_SPACE = re.compile(r"\s*")
+
+
+def _prolog_end(text: str) -> int:
+    """Where the root element's start tag begins: after the XML declaration, PIs, comments,
+    the DOCTYPE and the blanks between them."""
+    position = 0
+    while True:
+        position = _SPACE.match(text, position).end()
+        found = _NOT_TAGS.match(text, position)
+        if found is None:
+            return position
+        position = found.end()
+
+
 _START = re.compile(r"<[^/]")
 _ELEMENTS_BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
 # libxml2 keeps an element's line in 16 bits; past this an element's line says nothing
@@ -77,7 +92,13 @@ class SourceMap:
         self.text = text
         self.lines_agree = lines_agree
         self._line_frontier = (1, 0)  # (a line's number, the offset where it starts): the last found
-        self.tags = _NOT_TAGS.sub(_blank, text) if ("<!" in text or "<?" in text) else text
+        self.tags = text
+        if "<!" in text or "<?" in text:
+            body = _prolog_end(text)
+            if text.find("<!", body) == -1 and text.find("<?", body) == -1:
+                self.tags = " " * body + text[body:]  # only the prolog has them (most texts): no search
+            else:
+                self.tags = _NOT_TAGS.sub(_blank, text)
         # Start tags are found as far as a question needs (most errors sit early in a file),
         # whole blocks at a time by counting "<" and "</" (in C) rather than tag by tag.
         self._found: dict[int, int] = {}  # element number -> offset of its "<"
