@@ -731,20 +731,6 @@ def _diagnostics_from(plain: dict[str, list[tuple]]) -> dict[str, list[Diagnosti
             for path, diagnostics in plain.items()}
 
 
-# Children whose results are in but which were still exiting (freeing their memory takes a
-# millisecond or two, which nobody needs to wait for): reaped at the next call, or by the
-# system once this process ends.
-_EXITING: list[int] = []
-
-
-def _reap_exited() -> None:
-    while _EXITING:
-        try:
-            os.waitpid(_EXITING.pop(), 0)
-        except ChildProcessError:
-            pass  # reaped already (a SIGCHLD handler of the application's)
-
-
 def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
     """``work(chunk)`` for every chunk, on this process and ``jobs - 1`` forked children; results in order.
 
@@ -755,7 +741,6 @@ def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
     :mod:`marshal`, so they must be plain values (:func:`_plain`): pickle
     would cost 2 ms to import, on every run.
     """
-    _reap_exited()
     numbers = bytes(range(len(chunks)))
     queue, feed = os.pipe()
     os.write(feed, numbers)  # at most 255 bytes: a pipe holds far more
@@ -789,8 +774,7 @@ def _in_workers(work, chunks: list[list[str]], jobs: int) -> list:
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            _EXITING.append(pid)  # its results are in; not waited for while it frees its memory
+        os.waitpid(pid, 0)
         try:
             status, value = marshal.loads(data)
         except Exception:  # noqa: BLE001 - a child that died: its chunks are done below

@@ -1044,24 +1044,3 @@ def test_files_checked_without_indentation_get_the_same_errors(tmp_path):
     path.write_text(text, encoding="utf-8")
     found = schema.validate_files([path], jobs=1)[str(path)]
     assert found == check(schema, text) and len(found) == 1
-
-
-def test_children_still_exiting_are_reaped_by_the_next_call(monkeypatch):
-    forked, fork = [], os.fork
-
-    def recording_fork():
-        pid = fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
-    chunks = [[f"f{n}"] for n in range(4)]
-    for _ in range(3):
-        assert relaxng._in_workers(lambda chunk: chunk[0], chunks, 2) == ["f0", "f1", "f2", "f3"]
-        assert set(relaxng._EXITING) <= {forked[-1]}  # this call's child at most: the earlier ones are reaped
-    relaxng._reap_exited()
-    assert len(forked) == 3
-    for pid in forked:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reaped: not even a zombie left
