@@ -572,6 +572,7 @@ HEAD = "<TEI xmlns='urn:t'><header><title>t</title><date when='2024-01-01' cert=
         (HEAD + "<p xml:id='a'/><p xml:id='a'/></TEI>", 'duplicate ID "a" in @xml:id (first on line 1)'),
         (HEAD + "<p>x<b/></p></TEI>", "element <b> is not allowed anywhere: the schema does not define it"),
         (HEAD + "<p/><num>x</num></TEI>", 'invalid content "x" in <num>; expected an integer'),
+        (HEAD + "<p/><num> </num></TEI>", "<num> is empty; expected an integer"),
         (HEAD + "<x:p xmlns:x='urn:other'/></TEI>",
          'element <x:p> is in namespace "urn:other", but the schema has <p> only in "urn:t"'),
         (HEAD.replace("xmlns='urn:t'", "") + "</TEI>", 'element <TEI> has no namespace; expected xmlns="urn:t"'),

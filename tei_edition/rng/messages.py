@@ -523,6 +523,8 @@ def _content_problem(entry, element, wording: Wording, kinds: set) -> Problem:
             patterns = wording.expect.patterns_at(element)
             wanted = wording.expect.describe(patterns[0][2]) if patterns else None
         suffix = f"; expected {wanted}" if wanted else ""
+        if not value:  # (quoting the blank content would show "")
+            return Problem("end", element, f"<{name}> is empty{suffix}")
         return Problem("end", element, f'invalid content "{_snippet(value)}" in <{name}>{suffix}')
     fields.setdefault("element", name)
     return Problem("end" if kind == "RELAXNG_ERR_CONTENTVALID" else "start", element, _format(kind, fields))
