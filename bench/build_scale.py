@@ -53,8 +53,8 @@ def _busy() -> float:
 
 
 def reap_orphans() -> None:
-    """Become the reaper of this process's orphaned descendants (Linux), so that their CPU time
-    counts: tei-edition does not wait for its workers to finish exiting once their results are in."""
+    """Become the reaper of this process's orphaned descendants (Linux), so that the CPU time of a
+    worker that outlives the command it served (still exiting when the command ends) counts too."""
     try:
         import ctypes
 
@@ -64,7 +64,7 @@ def reap_orphans() -> None:
 
 
 def wait_for_orphans() -> None:
-    """Wait for workers still exiting (see :func:`reap_orphans`), so that their CPU time counts."""
+    """Wait for orphaned workers still exiting (see :func:`reap_orphans`), so that their CPU time counts."""
     while True:
         try:
             os.waitpid(-1, 0)
