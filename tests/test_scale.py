@@ -87,6 +87,42 @@ def test_validate_gives_the_same_report_on_one_and_two_jobs(broken_corpus, cli_r
         "validate", broken_corpus, "-j", "1", "--format", "json")
 
 
+def test_a_chunk_taken_over_is_checked_as_its_first_worker_would(broken_corpus, monkeypatch, tmp_path):
+    """A worker that is done takes over the chunks another one parsed but has not checked yet,
+    and parses them again: the report is the same (here with a one-document finding, a date
+    that does not exist, in every text)."""
+    import os
+    import time
+
+    for text in sorted((broken_corpus / "texts").glob("*.xml")):
+        source = text.read_text(encoding="utf-8")
+        text.write_text(source.replace("<body>", '<body><p><date when="2001-02-30">then</date></p>', 1), encoding="utf-8")
+    expected = WRITERS["json"](validate([broken_corpus], jobs=1))
+    first = str(sorted((broken_corpus / "texts").glob("*.xml"))[0])
+    record = tmp_path / "read.txt"
+    check_all, read_all = validation._Run.check_all, validation._Run.read_all
+
+    def slow_on_the_first_text(self, documents, forced):
+        if any(str(document.path) == first for document in documents):
+            time.sleep(1)  # its worker is held up: the other takes over its other chunks
+        return check_all(self, documents, forced)
+
+    def recorded(self, paths):
+        with open(record, "a", encoding="utf-8") as out:
+            out.writelines(f"{os.getpid()} {path}\n" for path in paths)
+        return read_all(self, paths)
+
+    monkeypatch.setattr(validation.shares, "tapering", lambda items, count, weights=None: [[item] for item in items])
+    monkeypatch.setattr(validation._Run, "check_all", slow_on_the_first_text)
+    monkeypatch.setattr(validation._Run, "read_all", recorded)
+    assert WRITERS["json"](validate([broken_corpus], jobs=2)) == expected
+    reads = [line.split(" ", 1) for line in record.read_text(encoding="utf-8").splitlines()]
+    paths = [path for _, path in reads]
+    taken_over = {path for path in paths if paths.count(path) == 2}
+    assert taken_over and all(len({pid for pid, p in reads if p == path}) == 2 for path in taken_over)
+    assert '"rule": "date-format"' in expected
+
+
 def test_validate_with_given_schemas_the_same_in_workers(broken_corpus, cli_run):
     schemas = ROOT / "schemas"
     options = ["--schema", schemas / "tei_edition.rng", "--schema", schemas / "tei_edition.sch"]
