@@ -372,9 +372,8 @@ class _Handoff:
     they raise) and removes the file.
     """
 
-    def __init__(self, key: str, active: bool):
+    def __init__(self, key: str):
         self.key = key
-        self.active = active
         self.event = self.path = None
 
     @classmethod
@@ -384,7 +383,7 @@ class _Handoff:
         import tempfile
         import uuid
 
-        made = cls(uuid.uuid4().hex, True)
+        made = cls(uuid.uuid4().hex)
         handle, made.path = tempfile.mkstemp(prefix="tei-edition-links-", suffix=".pickle")
         os.close(handle)
         made.event = multiprocessing.get_context("fork").Event()
@@ -392,53 +391,36 @@ class _Handoff:
 
     def __enter__(self):
         global _LINK_TABLES
-        if self.active:
-            _LINK_TABLES = (self.key, None, (self.event, self.path))
+        _LINK_TABLES = (self.key, None, (self.event, self.path))
         return self
 
     def give(self, tables) -> None:
-        if self.active:
-            import pickle
+        import pickle
 
-            with open(self.path, "wb") as stream:
-                pickle.dump(tables, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            self.event.set()
+        with open(self.path, "wb") as stream:
+            pickle.dump(tables, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.event.set()
 
     def __exit__(self, *_exc) -> None:
         global _LINK_TABLES
-        if self.active:
-            if not self.event.is_set():
-                with open(self.path, "wb"):
-                    pass  # empty: no tables
-                self.event.set()
-            _LINK_TABLES = None
-            try:
-                os.unlink(self.path)
-            except OSError:
-                pass
-
-
-def _readable(document) -> bool:
-    """Read and parse ``document`` without reporting: the worker that checks it reports."""
-    try:
-        document.source = read_bytes(document.path)
-        document.tree = parse_bytes(document.source, document.path)
-    except (OSError, XMLProblem):
-        document.source = document.tree = None
-        return False
-    return True
+        if not self.event.is_set():
+            with open(self.path, "wb"):
+                pass  # empty: no tables
+            self.event.set()
+        _LINK_TABLES = None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
 
 def _table_chunk(paths: list[str]) -> list:
-    """In a worker: the :func:`integrity.summarise` table of each path (None where it does not parse)."""
+    """In a worker: the :func:`integrity.summarise` table of each path (None where it does not parse).
+    What reading finds goes unreported here: the worker that checks the chunk reports it."""
     from tei_edition import integrity
 
-    tables = []
-    for path in paths:
-        document = integrity.Document(Path(path), FileReport(path))
-        _readable(document)
-        tables.append(integrity.table(document))
-    return tables
+    documents, _parsed = _Run(schema_only=False).read_all(paths)
+    return [integrity.table(document) for document in documents]
 
 
 # The link tables a worker has last been sent: (key, integrity.LinkTables), so that it
@@ -475,7 +457,6 @@ def _link_tables(links):
 def _check_chunk(task) -> tuple[list[FileReport], list[str], list, set]:
     """In a worker: read, parse, grammar, Schematron and integrity checks of a chunk of paths;
     the pointers against ``links`` (key, :class:`integrity.LinkTables` of every document), when given."""
-    global _LINK_TABLES
     from tei_edition import integrity
 
     paths, forced, schema_only, catalogs, links = task
