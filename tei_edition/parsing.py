@@ -535,9 +535,10 @@ _XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 # times, which includes a third ten times ...): bounded per document.
 INCLUDE_COUNT_LIMIT = 10_000
 INCLUDE_BYTES_LIMIT = (64 << 20, 1 << 30)  # bytes of included files, counted at every inclusion; (default, huge)
-_NAMESPACE_PATTERNS = [ns.encode(codec) for ns in ("www.w3.org/2001/XInclude", "www.w3.org/2003/XInclude")
-                       for codec in ("ascii", "utf-16-le", "utf-16-be")]
-_ASCII_PATTERNS = _NAMESPACE_PATTERNS[::3]
+_NAMESPACE_MARKS = ("www.w3.org/2001/XInclude", "www.w3.org/2003/XInclude")
+_ASCII_PATTERNS = [mark.encode("ascii") for mark in _NAMESPACE_MARKS]
+_NAMESPACE_PATTERNS = _ASCII_PATTERNS + [mark.encode(codec) for mark in _NAMESPACE_MARKS
+                                         for codec in ("utf-16-le", "utf-16-be")]
 
 
 def _has_xinclude(tree) -> bool:
