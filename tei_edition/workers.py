@@ -73,7 +73,7 @@ def make_executor(jobs: int | None = None, items: int | None = None, *, nice: in
     if jobs <= 1:
         return InProcess()
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent,
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(nice,))
 
 
@@ -96,7 +96,17 @@ def forks(executor: Executor) -> bool:
     return context is not None and context.get_start_method() == "fork"
 
 
-def _die_with_parent(nice: int = 0) -> None:
+def _start_worker(nice: int = 0) -> None:
+    """A pool worker's first step: it dies with its parent, and ``nice`` > 0 lowers its priority."""
+    _die_with_parent()
+    if nice > 0 and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
+
+
+def _die_with_parent() -> None:
     """Ask Linux to end this worker when the process that started it dies.
 
     A build killed with SIGKILL cannot stop its workers itself; orphaned
@@ -119,11 +129,6 @@ def _die_with_parent(nice: int = 0) -> None:
     # The parent handles Ctrl-C for the run; a worker must not die of the
     # same SIGINT (sent to the whole foreground group) with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if nice > 0 and hasattr(os, "nice"):
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
 
 
 def workers_of(executor: Executor) -> int:
