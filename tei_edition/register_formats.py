@@ -40,6 +40,7 @@ import os
 from collections.abc import Iterator
 from pathlib import PurePath
 
+from tei_edition.dates import DATE_ATTRIBUTES
 from tei_edition.errors import UsageProblem
 from tei_edition.mentions import REGIONS, DateList, DateMention, Mention, MentionList
 from tei_edition.registers import ENTRY_KINDS, KINDS, Dangling, Entry, Index
@@ -270,9 +271,6 @@ def _dates_json(dates) -> Iterator[str]:
                f'"anchor": {literal(d.anchor)}, "region": "{d.region}", "element": {literal(d.element)}}}')
 
 
-_DATING_NAMES = ("when", "from", "to", "notBefore", "notAfter")
-
-
 def _date_rows_json(dates: DateList, literal: _Strings) -> Iterator[str]:
     """:func:`_dates_json` straight from the column table (no DateMention per row)."""
     table = dates.table
@@ -288,7 +286,7 @@ def _date_rows_json(dates: DateList, literal: _Strings) -> Iterator[str]:
         if head is None:
             values = datings[number]
             head = "{" + "".join(
-                f'"{name}": {literal(value)}, ' for name, value in zip(_DATING_NAMES, values) if value is not None
+                f'"{name}": {literal(value)}, ' for name, value in zip(DATE_ATTRIBUTES, values) if value is not None
             ) + f'"precision": {literal(values[5])}, "is_range": {"true" if values[6] else "false"}, '
             if len(heads) < 4096:  # the datings that recur; a huge corpus has too many distinct ones to keep
                 heads[number] = head

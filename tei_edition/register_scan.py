@@ -776,8 +776,7 @@ def _life_date(child, which, collector: Collector, offset):
     """The first ``birth`` or ``death`` child (``child``; None: there is none)."""
     if child is None:
         return None
-    get = child.get
-    number, _ = collector.dating((get("when"), get("from"), get("to"), get("notBefore"), get("notAfter")))
+    number, _ = collector.dating(tuple(map(child.get, w3c.DATE_ATTRIBUTES)))
     values = collector.dates.datings.values[number]
     return dict(values=values, text=surface(child), line=offset + (child.sourceline or 0), element=which)
 
