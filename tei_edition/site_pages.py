@@ -324,13 +324,14 @@ def authorities(entry: Entry) -> list[tuple[str, str, str | None]]:
         known = AUTHORITIES.get(kind.casefold()) or (None if kind else AUTHORITIES["wikidata"])
         if "://" in value:
             href = safe_url(value)
-            host = (urlsplit(value).hostname or "").removeprefix("www.")
+            address = urlsplit(value)
+            host = (address.hostname or "").removeprefix("www.")
             name = next((label for suffix, label in HOSTS.items() if host == suffix or host.endswith("." + suffix)), None)
             name = name or (known.name if known and kind else kind) or host
-            shown = [part for part in urlsplit(value).path.split("/") if part]
+            shown = [part for part in address.path.split("/") if part]
             found.append((name, shown[-1] if shown and name != host else value, href))
-        elif known and known.url(value):
-            found.append((known.name, value, known.url(value)))
+        elif known and (url := known.url(value)):
+            found.append((known.name, value, url))
         elif value:
             found.append((kind, value, None))
     return found
