@@ -609,6 +609,27 @@ def test_embedded_schematron_is_extracted(tmp_path):
     assert load(tmp_path, grammar("<start><empty/></start>"), "plain.rng").embedded_schematron is None
 
 
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "http://purl.oclc.org/dsdl/schemat&#114;on",  # a character reference
+        "&sch;",  # an entity of the internal subset
+        "http://www.ascc.net/xml/schematron",  # the older namespace
+    ],
+)
+def test_embedded_schematron_is_found_however_its_namespace_is_written(tmp_path, spelled):
+    """The shortcut that skips grammars without Schematron must not skip these."""
+    doctype = '<!DOCTYPE grammar [<!ENTITY sch "http://purl.oclc.org/dsdl/schematron">]>' if spelled == "&sch;" else ""
+    text = grammar(
+        f"<start><element name='a' xmlns:s='{spelled}'><s:pattern><s:rule context='a'>"
+        "<s:assert test='@n'>n!</s:assert></s:rule></s:pattern><text/></element></start>"
+    )
+    if doctype:
+        text = text.replace("<grammar", doctype + "<grammar", 1)
+    embedded = load(tmp_path, text).embedded_schematron
+    assert embedded is not None and embedded.find(".//{http://purl.oclc.org/dsdl/schematron}assert").get("test") == "@n"
+
+
 # -- many files --------------------------------------------------------------------------
 def test_validate_files_gives_every_file_a_verdict(tmp_path):
     schema = load(tmp_path, POSITIONS)
