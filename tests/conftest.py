@@ -21,13 +21,13 @@ if "TEI_EDITION_CACHE" not in os.environ:
     os.environ["TEI_EDITION_CACHE"] = tempfile.mkdtemp(prefix="tei-edition-test-cache-")
     atexit.register(shutil.rmtree, os.environ["TEI_EDITION_CACHE"], ignore_errors=True)
 
-try:  # hypothesis keeps an example database and a cache: never in the source tree
-    import tempfile as _tempfile
-
+try:  # hypothesis keeps an example database and a cache: never in the source tree, gone after the run
     from hypothesis import settings as _hypothesis_settings
     from hypothesis.configuration import set_hypothesis_home_dir
 
-    set_hypothesis_home_dir(_tempfile.mkdtemp(prefix="tei-edition-hypothesis-"))
+    _HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="tei-edition-hypothesis-")
+    atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+    set_hypothesis_home_dir(_HYPOTHESIS_HOME)
     _hypothesis_settings.register_profile("tei-edition", database=None)
     _hypothesis_settings.load_profile("tei-edition")
 except ImportError:  # pragma: no cover - the test extra brings hypothesis
