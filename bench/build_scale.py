@@ -9,7 +9,8 @@ run (interpreter start-up included), timing each from start to exit.  Every
 row prints the median of --repeat runs and the ratio asked for, both measured
 in this run:
 
-* validate and build on ``--jobs 2`` vs ``--jobs 1`` (the first size, or each of ``--jobs-sizes``), the runs taking
+* validate, build, and build ``--no-search`` (without Pagefind) on ``--jobs 2`` vs ``--jobs 1``
+  (the first size, or each of ``--jobs-sizes``), the runs taking
   turns, with the median CPU time (user + system, children included) beside the wall time;
   ``--quiet 0.1`` keeps only rounds in which other processes used under a tenth of a core
   (read from /proc/stat), for a shared machine;
@@ -174,8 +175,15 @@ def _jobs_block(tool: str, size: int, corpus: Path, site: Path, args) -> None:
         args.quiet)
     b1 = _row("build --clean --jobs 1", b1_walls, b1_cpus)
     b2 = _row("build --clean --jobs 2", b2_walls, b2_cpus)
+    # Pagefind (one process, which gains little from a second thread) is a quarter of a build:
+    # the same builds without it show what the workers do
+    (n1_walls, n1_cpus), (n2_walls, n2_cpus) = _alternate(
+        [[tool, "build", str(corpus), "-o", str(site), "--clean", "--no-search", "--jobs", str(jobs)]
+         for jobs in (1, 2)], args.repeat, args.quiet)
+    n1 = _row("build --clean --no-search --jobs 1", n1_walls, n1_cpus)
+    n2 = _row("build --clean --no-search --jobs 2", n2_walls, n2_cpus)
     print(f"  ratio validate jobs1/jobs2: {v1 / v2:.2f}x   build jobs1/jobs2: {b1 / b2:.2f}x   "
-          f"(load average now {os.getloadavg()[0]:.1f})")
+          f"build --no-search jobs1/jobs2: {n1 / n2:.2f}x   (load average now {os.getloadavg()[0]:.1f})")
     if hasattr(os, "fork"):
         print(f"  (two processes of a plain Python loop now: {_two_core_speedup():.2f}x)")
 

@@ -83,7 +83,7 @@ class BuildResult:
 
 def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title: str | None = None,
           timestamp: bool = False, lang: str = "en", jobs: int | None = None, executor=None,
-          progress=None, clean: bool = False) -> BuildResult:
+          progress=None, clean: bool = False, with_search: bool = True) -> BuildResult:
     """Build the edition from ``paths`` (files or folders; ``texts/`` when
     empty) into the folder ``out``, replacing the site there.
 
@@ -93,6 +93,9 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     ``title`` the edition's title; ``lang`` the language of the pages (their
     words).  Raises UsageProblem/InputProblem (exit 2) for bad paths, an
     output folder that may not be replaced, or a broken stylesheet.
+
+    ``with_search=False`` leaves out the search page and its index: Pagefind
+    reads every page, about a quarter of a full build's time.
 
     ``jobs`` processes (None: all cores; 1: this one) validate the texts and
     render the text pages; the site is byte-identical whatever their number.
@@ -112,15 +115,16 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     files = inputs.collect(paths)                                  # 1. collect
     check_output_location(out, [*named, *files])                   #    (refused before any work)
     cache = _Cache(out, files, named, stylesheet, clean=clean, timestamp=timestamp,
-                   options={"title": title, "timestamp": timestamp, "lang": lang, "force": force})
+                   options={"title": title, "timestamp": timestamp, "lang": lang, "force": force,
+                            "search": with_search})
     if cache.unchanged():                                          #    nothing changed: nothing to do
         return cache.result(result)
     prepared = _check_and_plan(paths, named, files, force, result, jobs, executor)  # 2., 3.
     if prepared is None:  # validation errors
         return result
     registers, plan = prepared
-    reason = search.unavailable_reason()
-    searchable = reason is None
+    reason = search.unavailable_reason() if with_search else None
+    searchable = with_search and reason is None
     if reason:
         result.notes.append(reason)
     title = title or _series_title(plan) or DEFAULT_TITLE
@@ -557,7 +561,7 @@ class _Cache:
 
         self.out = Path(out)
         self.timestamp = timestamp
-        options = {**options, "search": search.unavailable_reason() is None,
+        options = {**options, "search": options.get("search", True) and search.unavailable_reason() is None,
                    "paths": [Path(p).as_posix() for p in named]}
         self.settings = buildcache.settings_key(stylesheet, options)
         self.inputs = buildcache.input_hashes(files)

@@ -269,6 +269,30 @@ def test_without_pagefind_the_site_is_built_without_search(monkeypatch, tmp_path
     assert broken_links(tmp_path / "site") == []
 
 
+def test_no_search_leaves_out_the_search_page_and_its_index(cli_run, texts_copy, tmp_path):
+    out = tmp_path / "site"
+    code, stdout, stderr = cli_run("build", texts_copy, "-o", out, "--no-search")
+    assert code == 0 and stderr == ""  # no note: the user asked for it
+    pages = sorted(p.name for p in out.glob("*.html"))
+    assert "search.html" not in pages and "rees-review.html" in pages
+    assert stdout == f"built {len(pages)} pages into {out}/ — open {out}/index.html or serve it: python -m http.server -d {out}\n"
+    assert not (out / "pagefind").exists() and not (out / search.SCRIPT_NAME).exists()
+    assert not [a for page in out.glob("*.html") for a in html(page).xpath("//a/@href") if "search" in a]
+    assert broken_links(out) == []
+
+
+@pytest.mark.skipif(search.pagefind_executable() is None, reason="Pagefind is not installed")
+def test_turning_search_on_and_off_gives_the_site_of_a_clean_build(texts_copy, tmp_path):
+    build([texts_copy], tmp_path / "site")
+    assert (tmp_path / "site" / "search.html").is_file()
+    assert build([texts_copy], tmp_path / "site", with_search=False).rendered == 1, "the text links search no more"
+    build([texts_copy], tmp_path / "clean", with_search=False)
+    site, clean = files_of(tmp_path / "site"), files_of(tmp_path / "clean")
+    assert {k: v for k, v in site.items() if ".tei-edition" not in k} == {k: v for k, v in clean.items() if ".tei-edition" not in k}
+    again = build([texts_copy], tmp_path / "site")
+    assert again.rendered == 1 and again.search is not None and again.search.page_count > 0
+
+
 def test_only_files_inside_the_named_folder_are_published(tmp_path):
     texts = tmp_path / "texts"
     texts.mkdir()
