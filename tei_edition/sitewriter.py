@@ -15,7 +15,10 @@ Two tools, for every command that writes:
   A clean exit commits (the new site replaces the old one); an exception
   discards the staging folder and leaves the old site as it was.  A process
   that is killed leaves a staging folder behind; the next build into the same
-  target removes it.
+  target removes it.  A file the previous build wrote with the same bytes is
+  not written again but linked into the staging folder (a second name for the
+  same file, so the old site stays whole): it keeps its time, and copying the
+  site to a server with ``rsync`` sends only what changed.
 
 Ownership.  Every site we write carries a marker file, :data:`MARKER`, whose
 first line names the format and whose other lines list the files the build
@@ -184,6 +187,22 @@ def marker_format(folder: str | os.PathLike) -> int | None:
     return int(found[1]) if found else None
 
 
+def _equal_to(path: str, payload: bytes) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(len(payload) + 1) == payload
+
+
+def _same_contents(first, second) -> bool:
+    """Whether two files hold the same bytes (read in pieces: a source may be large)."""
+    with open(first, "rb") as one, open(second, "rb") as other:
+        while True:
+            a, b = one.read(1 << 20), other.read(1 << 20)
+            if a != b:
+                return False
+            if not a:
+                return True
+
+
 def is_our_site(folder: str | os.PathLike) -> bool:
     return marker_format(folder) is not None
 
@@ -234,6 +253,7 @@ class SiteWriter:
         self.root: Path | None = None  # the staging folder, while open
         self._written: set[str] = set()
         self._lock = None
+        self._before: set[str] = set()  # the files the previous build into the target wrote
 
     # -- life cycle
 
@@ -262,6 +282,8 @@ class SiteWriter:
             self._lock.flush()
             if fcntl is not None:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.path.isdir(self.target) and is_our_site(self.target):
+                self._before = _listed_files(self.target)
         except OSError as error:
             self._cleanup()
             raise InputProblem(f"{self.shown}: cannot prepare the output folder: {error.strerror or error}") from None
@@ -318,6 +340,8 @@ class SiteWriter:
         """Write one file of the site (text as UTF-8)."""
         destination = self.path(relative)
         payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        if self._kept(relative, destination, len(payload), lambda old: _equal_to(old, payload)):
+            return destination
         try:
             with open(destination, "wb") as stream:
                 stream.write(payload)
@@ -330,11 +354,39 @@ class SiteWriter:
         """Copy a file's bytes into the site (not its times or permissions, so output is reproducible)."""
         destination = self.path(relative)
         try:
+            size = os.stat(source).st_size
+        except OSError as error:
+            raise InputProblem(f"{source}: cannot copy into the site: {error.strerror or error}") from None
+        if self._kept(relative, destination, size, lambda old: _same_contents(old, source)):
+            return destination
+        try:
             shutil.copyfile(source, destination)
             os.chmod(destination, FILE_MODE)
         except OSError as error:
             raise InputProblem(f"{source}: cannot copy into the site: {error.strerror or error}") from None
         return destination
+
+    def _kept(self, relative: str, destination: Path, size: int, same) -> bool:
+        """Give the new site the previous build's file ``relative`` if it is what is about to be written.
+
+        A hard link (the old site stays whole until the swap): no new file is made,
+        and the file keeps its time, so a copy of the site to a server (``rsync``)
+        sends only what changed.  Only a plain file the previous build wrote, with
+        the build's permissions, of ``size`` bytes and ``same(old path)``; where
+        links cannot be made, the file is written as usual.
+        """
+        if relative not in self._before:
+            return False
+        old = os.path.join(self.target, *relative.split("/"))
+        try:
+            info = os.lstat(old)
+            if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE or info.st_size != size
+                    or os.path.realpath(old) != old or not same(old)):
+                return False
+            os.link(old, destination, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
 
     def files(self) -> list[str]:
         """Every file in the staging folder so far (POSIX paths inside the site), sorted; not the marker."""
