@@ -384,7 +384,7 @@ class SiteWriter:
                     or os.path.realpath(old) != old or not same(old)):
                 return False
             os.link(old, destination, follow_symlinks=False)
-        except OSError:
+        except (OSError, NotImplementedError):  # NotImplementedError: no linkat() without following
             return False
         return True
 
