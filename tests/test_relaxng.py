@@ -345,6 +345,31 @@ def _full(parsed) -> etree.RelaxNG:
     return etree.RelaxNG(etree.fromstring(emit.write(parsed.start, parsed.defines)))
 
 
+def test_a_no_whitespace_pattern_inside_a_list_is_left_out_with_the_same_verdicts(tmp_path):
+    """emit drops ``pattern \\S+`` where a list has already split the value at whitespace."""
+    pattern = f"<data type='anyURI' datatypeLibrary='{XSD_TYPES}'><param name='pattern'>\\S+</param></data>"
+    text = grammar(
+        "<start><element name='doc'>"
+        f"<optional><attribute name='refs'><list><oneOrMore>{pattern}</oneOrMore></list></attribute></optional>"
+        f"<optional><attribute name='one'>{pattern}</attribute></optional>"
+        "<empty/></element></start>"
+    )
+    schema = load(tmp_path, text)
+    emitted = emit.write(schema.grammar.start, schema.grammar.defines)
+    assert emitted.count(b"<param ") == 1, "kept where it matters: outside the list"
+    reference = etree.RelaxNG(etree.fromstring(text.encode()))  # libxml2 on the schema as written
+    values = ["a", " a  b ", "", " ", "a b", "a&#9;b", "a&#10;b", "a&#13;b", "a\u00a0b", "\u2003", "a\u0085b",
+              "#x #y", "http://example.org/a%20b"]
+    verdicts = []
+    for name in ("refs", "one"):
+        for value in values:
+            document = f"<doc {name}='{value}'/>"
+            expected = reference.validate(etree.fromstring(document.encode()))
+            verdicts.append(expected)
+            assert (check(schema, document) == []) == expected, document
+    assert 5 < sum(verdicts) < len(verdicts) - 5
+
+
 def test_pruning_keeps_libxml2s_verdicts(tmp_path):
     schema = load(tmp_path, TRICKY)
     full = _full(schema.grammar)
