@@ -23,10 +23,9 @@ whatever the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future  # (not the process pool: imported when a pool is made)
 
 from tei_edition import shares
 
@@ -72,9 +71,20 @@ def make_executor(jobs: int | None = None, items: int | None = None, *, nice: in
             jobs = 1
     if jobs <= 1:
         return InProcess()
+    # Imported here: multiprocessing and the pool cost ~10 ms, which a run in one process
+    # (one text, --jobs 1) need not pay
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(nice,))
+
+
+def _is_process_pool(executor: Executor) -> bool:
+    """Whether ``executor`` is a ProcessPoolExecutor (without importing it for a run that made none)."""
+    module = sys.modules.get("concurrent.futures.process")
+    return module is not None and isinstance(executor, module.ProcessPoolExecutor)
 
 
 def start(executor: Executor) -> None:
@@ -84,13 +94,13 @@ def start(executor: Executor) -> None:
     holds a lock (libxml2's, an import's), a worker could wait for it forever.
     A caller that is about to use threads starts its pool first.
     """
-    if isinstance(executor, ProcessPoolExecutor):
+    if _is_process_pool(executor):
         executor.submit(int).result()  # the fork context starts every worker at the first task
 
 
 def forks(executor: Executor) -> bool:
     """Whether ``executor`` is a local pool whose workers are forked from this process."""
-    if not isinstance(executor, ProcessPoolExecutor):
+    if not _is_process_pool(executor):
         return False
     context = getattr(executor, "_mp_context", None)
     return context is not None and context.get_start_method() == "fork"
@@ -114,7 +124,6 @@ def _die_with_parent() -> None:
     pipes open, long after the command is gone.  Elsewhere this is a no-op.
     """
     import signal
-    import sys
 
     if not sys.platform.startswith("linux"):
         return
