@@ -445,12 +445,15 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
             result = check(element)
             if (result is not None and result[0] in ("attribute", "attributes")) or _bad_value(expect, element):
                 kept.append(problem)
-    for problem in found + kept:
-        if problem.element is None:
-            continue
-        for element in (problem.element, problem.element.getparent()):
-            if element is not None:
-                kept.extend(_from_check(result, wording, ids) for result in check_all(element))
+    def concerned(problems) -> None:  # their elements and parents, for what libxml2 left unsaid
+        for problem in problems:
+            if problem.element is None:
+                continue
+            for element in (problem.element, problem.element.getparent()):
+                if element is not None:
+                    kept.extend(_from_check(result, wording, ids) for result in check_all(element))
+
+    concerned(found + kept)
     # An echo means some child failed as a whole, and libxml2 did not say why:
     # look inside for the first problem the grammar finds (in document order).
     for scope in echoes:
@@ -461,6 +464,10 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
             if not results and _bad_value(expect, element):
                 results = [("attribute", element, _first_bad_attribute(expect, element))]
             if results:
+                # found here, it is as concerned as one libxml2 named: whether libxml2 names the
+                # child or its parent depends on how it backtracked (on the grammar pruned for
+                # the files validated together), and the words must not
+                concerned([_from_check(result, wording, ids) for result in results])
                 kept.extend(_from_check(result, wording, ids) for result in results)
                 break
     if not kept:
