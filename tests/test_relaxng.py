@@ -670,7 +670,9 @@ def test_the_words_do_not_depend_on_which_element_libxml2_blames():
     the offending element's own content included."""
     from tei_edition.rng import messages
 
-    schema = RelaxNG.load(Path(relaxng.__file__).parent.parent / "schemas" / "tei_edition.rng")
+    from tei_edition import resources
+
+    schema = RelaxNG.load(resources.schema("tei_edition.rng"))
     text = (
         '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>'
         "<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>"
