@@ -378,6 +378,39 @@ def test_a_no_whitespace_pattern_means_one_token_or_nothing_inside_a_list(tmp_pa
     assert [d.message for d in found] == ['invalid value "a b" for @one on <doc>; expected a URI matching \\S+']
 
 
+_WORD = grammar(
+    f"<start><element name='doc'><attribute name='type'><data type='token' datatypeLibrary='{XSD_TYPES}'>"
+    "<param name='pattern'>[^\\p{C}\\p{Z}]+</param></data></attribute><empty/></element></start>"
+)
+# name -> (character, Jing's verdict on type="x<character>y")
+_WORD_CHARACTERS = {
+    "nbsp": ("\u00a0", False), "ideographic-space": ("\u3000", False), "line-separator": ("\u2028", False),
+    "soft-hyphen": ("\u00ad", True), "zero-width-space": ("\u200b", True), "next-line": ("\u0085", True),
+    "delete": ("\x7f", True), "private-use": ("\ue000", True), "right-to-left-mark": ("\u200f", True),
+    "a-umlaut": ("\u00e4", True),
+}
+
+
+def test_teis_word_pattern_is_read_as_jing_reads_it(tmp_path):
+    """[^\\p{C}\\p{Z}]+ (teidata.word: @type, @rend ...) as Jing applies it: only separators are refused."""
+    schema = load(tmp_path, _WORD)
+    for name, (character, valid) in _WORD_CHARACTERS.items():
+        assert (check(schema, f"<doc type='x{character}y'/>") == []) is valid, name
+
+
+@needs_jing
+def test_teis_word_pattern_gets_jings_verdicts(tmp_path):
+    load(tmp_path, _WORD)
+    paths = []
+    for name, (character, _valid) in _WORD_CHARACTERS.items():
+        path = tmp_path / f"{name}.xml"
+        path.write_text(f"<doc type='x{character}y'/>", encoding="utf-8")
+        paths.append(path)
+    _, output = run_jing(tmp_path / "schema.rng", *paths)
+    jing_invalid = {Path(m).stem for m in re.findall(r"^(.+?\.xml):\d+:\d+: error", output, re.M)}
+    assert jing_invalid == {name for name, (_c, valid) in _WORD_CHARACTERS.items() if not valid}
+
+
 def test_a_no_whitespace_pattern_inside_an_except_stays_as_it_is(tmp_path):
     """No list may stand in a data's except: the pattern is kept there."""
     schema = load(tmp_path, grammar(
