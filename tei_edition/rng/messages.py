@@ -467,8 +467,9 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
                 # found here, it is as concerned as one libxml2 named: whether libxml2 names the
                 # child or its parent depends on how it backtracked (on the grammar pruned for
                 # the files validated together), and the words must not
-                concerned([_from_check(result, wording, ids) for result in results])
-                kept.extend(_from_check(result, wording, ids) for result in results)
+                here = [_from_check(result, wording, ids) for result in results]
+                concerned(here)
+                kept.extend(here)
                 break
     if not kept:
         return found
