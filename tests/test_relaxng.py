@@ -671,6 +671,41 @@ def test_every_libxml2_error_kind_has_a_rewording():
         assert kind.startswith("RELAXNG_ERR_") and re.compile(pattern) and "{" in template or template
 
 
+_ELEMENTS_ONLY = grammar("<start><element name='doc'><zeroOrMore><element name='p'><empty/></element></zeroOrMore>"
+                         "</element></start>")
+# Text put where no text may be, after <doc> on line 1 and before "\n\n  <p/>": the line Jing reports.
+# Jing reports text where its parser hands it over: at the end of a reference or CDATA section that
+# holds it, else at the end of the next piece (pieces end at line ends, references and markup).
+_STRAY_TEXT_LINES = {
+    "x": 3, "&#160;": 1, "x&#160;": 1, "&#160;x": 1, "&amp;": 1, "<![CDATA[c]]>": 1, "<![CDATA[ ]]>x": 3,
+    "a\nb": 2, "a\n\n\nb\n": 4, "  a b\n  c d\n  ": 2, "<!-- c -->x": 3, "x<!-- c -->": 1, "x\n&#160;\n": 2,
+    "\u00a0": 3, "\u2003\n": 4,
+}
+
+
+def test_text_where_none_may_be_is_reported_on_jings_line(tmp_path):
+    """Also text of characters Python takes for spaces and XML does not (U+00A0, U+2003)."""
+    schema = load(tmp_path, _ELEMENTS_ONLY)
+    for text, line in _STRAY_TEXT_LINES.items():
+        found = check(schema, f"<doc>{text}\n\n  <p/></doc>")
+        assert [d.line for d in found][:1] == [line], text
+        assert found[0].message.startswith("text"), found[0].message
+    assert check(schema, "<doc>\u00a0\n\n  <p/></doc>")[0].message == 'text "<U+00A0>" is not allowed in <doc>'
+    assert check(schema, "<doc>&#32;&#x9;\n\n  <p/></doc>") == [], "references to spaces are blank"
+    # beside another problem (then libxml2's report is checked against the grammar, by XML's whitespace)
+    assert [(d.line, d.message) for d in check(schema, "<doc>\u00a0\n\n  <p/>\n<q/></doc>")] == [
+        (3, 'text "<U+00A0>" is not allowed in <doc>'), (4, "element <q> is not allowed anywhere: the schema does not define it")]
+
+
+@needs_jing
+def test_text_where_none_may_be_gets_jings_lines(tmp_path):
+    load(tmp_path, _ELEMENTS_ONLY)
+    texts = list(_STRAY_TEXT_LINES)
+    paths = _documents_in(tmp_path, {f"t{n:02}.xml": f"<doc>{text}\n\n  <p/></doc>" for n, text in enumerate(texts)})
+    _, output = run_jing(tmp_path / "schema.rng", *paths)
+    assert _jing_first_errors(output) == {f"t{n:02}.xml": _STRAY_TEXT_LINES[text] for n, text in enumerate(texts)}
+
+
 class _Entry:
     """A libxml2 error log entry, as messages.problems reads one."""
 

@@ -25,7 +25,7 @@ not invent them.  The verdict never depends on this module: libxml2 gives it.
 
 from __future__ import annotations
 
-from tei_edition.rng.grammar import Grammar, clark, contains, split_clark
+from tei_edition.rng.grammar import XML_SPACE, Grammar, clark, contains, split_clark
 
 NA = ("notAllowed",)
 EMPTY = ("empty",)
@@ -388,7 +388,7 @@ class Expectations:
             found.append(("attributes", element, None))
             closed = self.close_start_tag(state, lenient=True)
         state = closed
-        pending = element if element.text and element.text.strip() else None
+        pending = element if element.text and element.text.strip(XML_SPACE) else None
         for child in element:
             if len(found) >= limit:
                 return found
@@ -405,7 +405,7 @@ class Expectations:
                     found.append(("start", child, None))
                     after = self._recover(state, child.tag)
                 state = after
-            if pending is None and child.tail and child.tail.strip():
+            if pending is None and child.tail and child.tail.strip(XML_SPACE):
                 pending = child
         if pending is not None:
             after = self.deriv(state, TEXT)

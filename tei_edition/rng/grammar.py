@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+# The characters XML and RELAX NG take for whitespace (not Python's str.strip(), which also takes
+# U+00A0, U+2003 ... : text made of those is text, and a grammar that allows none rejects it).
+XML_SPACE = " \t\n\r"
+
 
 class Grammar(NamedTuple):
     start: tuple

@@ -25,7 +25,7 @@ import re
 from lxml import etree
 
 from tei_edition.rng.expect import NA, TEXT, Expectations
-from tei_edition.rng.grammar import split_clark
+from tei_edition.rng.grammar import XML_SPACE, split_clark
 
 # libxml2 error type -> (pattern of its message, what the problem is).
 # ``where`` says which source position Jing reports: the start tag of the
@@ -139,31 +139,34 @@ def _names(names: list[str]) -> str:
 
 
 def _snippet(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 30 else text[:27] + "..."
+    """The text, its XML whitespace runs as one space, shortened; a character that shows as
+    nothing or as a space (U+00A0, U+200B ...) as <U+00A0>, so the reader sees what is there."""
+    text = " ".join(re.split("[ \t\n\r]+", text.strip(XML_SPACE)))
+    text = text if len(text) <= 30 else text[:27] + "..."
+    return "".join(f"<U+{ord(c):04X}>" if c != " " and (c.isspace() or not c.isprintable()) else c for c in text)
 
 
 def _tokens(element, upto=None) -> list[str]:
     """The children of ``element`` before ``upto`` as derivative tokens."""
     tokens = []
-    if element.text and element.text.strip():
+    if element.text and element.text.strip(XML_SPACE):
         tokens.append(TEXT)
     for child in element:
         if child is upto:
             break
         if isinstance(child.tag, str):
             tokens.append(child.tag)
-        if child.tail and child.tail.strip():
+        if child.tail and child.tail.strip(XML_SPACE):
             tokens.append(TEXT)
     return tokens
 
 
 def first_text(element) -> tuple[object, str] | None:
     """(node whose text or tail it is, the text) of the first non-blank text directly in ``element``."""
-    if element.text and element.text.strip():
+    if element.text and element.text.strip(XML_SPACE):
         return element, element.text
     for child in element:
-        if child.tail and child.tail.strip():
+        if child.tail and child.tail.strip(XML_SPACE):
             return child, child.tail
     return None
 
@@ -243,7 +246,7 @@ class Wording:
             text = found[1] if found else ""
         else:
             text = owner.text if owner is element else owner.tail
-        snippet = f' "{_snippet(text)}"' if text and text.strip() else ""
+        snippet = f' "{_snippet(text)}"' if text and text.strip(XML_SPACE) else ""
         return f"text{snippet} is not allowed in <{_qname(element)}>"
 
     def namespace(self, element, kind: str, fields: dict) -> str:
@@ -525,7 +528,7 @@ def _content_problem(entry, element, wording: Wording, kinds: set) -> Problem:
         return Problem("start", element, wording.namespace(element, kind, fields))
     name = _qname(element)
     if kind == "RELAXNG_ERR_TYPEVAL" or kinds & {"RELAXNG_ERR_DATATYPE", "RELAXNG_ERR_VALUE", "RELAXNG_ERR_LIST"}:
-        value = (element.text or "").strip()
+        value = (element.text or "").strip(XML_SPACE)
         wanted = None
         if wording.expect is not None:
             patterns = wording.expect.patterns_at(element)

@@ -290,36 +290,67 @@ class SourceMap:
     def text_after(self, offset: int, limit: int) -> tuple[int, int] | None:
         """The first non-blank character data in ``offset:limit`` (comments and PIs skipped).
 
-        Returns (offset of its first non-blank character, offset where its run
-        ends: the next markup, where Jing reports it).
+        Returns (offset of its first non-blank character, the offset at which Jing reports
+        it).  Jing reports text where its XML parser hands the text over, piece by piece
+        (:func:`_pieces`): at the end of a character reference or CDATA section that holds
+        the text, else at the end of the piece after the one that holds it (a text of
+        several lines is reported on its second line; ``x`` alone before the next tag, at
+        that tag).
         """
-        text = self.text
-        position = offset
-        while position < limit:
-            markup = text.find("<", position, limit)
-            run_end = limit if markup == -1 else markup
-            chunk = text[position:run_end]
-            stripped = chunk.lstrip(" \t\n")
-            if stripped:
-                return run_end - len(stripped), run_end
-            if markup == -1:
+        pieces = _pieces(self.text, offset, limit)
+        for kind, start, end, content in pieces:
+            if kind == "markup":
                 return None
-            if text.startswith("<![CDATA[", markup):
-                close = text.find("]]>", markup)
-                close = limit if close == -1 else close
-                if text[markup + 9:close].strip():
-                    following = text.find("<", close)
-                    return markup, following if following != -1 else close
-                position = close + 3
-            elif text.startswith("<!--", markup):
-                close = text.find("-->", markup + 4)
-                position = limit if close == -1 else close + 3
-            elif text.startswith("<?", markup):
-                close = text.find("?>", markup + 2)
-                position = limit if close == -1 else close + 2
-            else:
-                return None
+            if kind == "skipped" or not content.strip(" \t\n\r"):
+                continue
+            first = start + len(content) - len(content.lstrip(" \t\n\r")) if kind == "text" else start
+            if kind != "text":
+                return first, end
+            for kind_after, start_after, end_after, _content in pieces:
+                return first, start_after if kind_after in ("markup", "skipped") else end_after
+            return first, limit
         return None
+
+
+# Character references that stand for whitespace (&#32; &#x9; ...): blank, like the spaces they are.
+_BLANK_REFERENCE = re.compile(r"&#(?:x0*(?:20|9|[aAdD])|0*(?:32|9|10|13));")
+
+
+def _pieces(text: str, position: int, limit: int):
+    """The character data of ``text[position:limit]`` in the pieces an XML parser (Xerces,
+    Jing's) hands over: ``(kind, start, end, content)``.  Kinds: "text" (leading line
+    ends, then up to the next line end, reference or markup), "reference" (``&...;``, with
+    its text, or blank), "cdata" (its content), "skipped" (a comment or PI) and "markup"
+    (a tag: the end)."""
+    while position < limit:
+        character = text[position]
+        if character == "<":
+            if text.startswith("<![CDATA[", position):
+                close = text.find("]]>", position, limit)
+                end = limit if close == -1 else close + 3
+                yield "cdata", position, end, text[position + 9:close if close != -1 else limit]
+            elif text.startswith(("<!--", "<?"), position):
+                close = text.find("-->" if text.startswith("<!--", position) else "?>", position, limit)
+                end = limit if close == -1 else close + (3 if text.startswith("<!--", position) else 2)
+                yield "skipped", position, end, ""
+            else:
+                yield "markup", position, position, ""
+                return
+            position = end
+        elif character == "&":
+            semicolon = text.find(";", position, limit)
+            end = limit if semicolon == -1 else semicolon + 1
+            reference = text[position:end]
+            yield "reference", position, end, "" if _BLANK_REFERENCE.fullmatch(reference) else reference
+            position = end
+        else:
+            end = position
+            while end < limit and text[end] == "\n":
+                end += 1
+            stops = [found for found in (text.find(mark, end, limit) for mark in "\n<&") if found != -1]
+            end = min(stops, default=limit)
+            yield "text", position, end, text[position:end]
+            position = end
 
 
 _TAG_NAME = re.compile(r"<([^\s/>]+)")
