@@ -78,7 +78,7 @@ def make_executor(jobs: int | None = None, items: int | None = None, *, nice: in
 
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(nice,))
+                               initargs=(nice, os.getpid()))
 
 
 def _is_process_pool(executor: Executor) -> bool:
@@ -106,9 +106,9 @@ def forks(executor: Executor) -> bool:
     return context is not None and context.get_start_method() == "fork"
 
 
-def _start_worker(nice: int = 0) -> None:
-    """A pool worker's first step: it dies with its parent, and ``nice`` > 0 lowers its priority."""
-    _die_with_parent()
+def _start_worker(nice: int = 0, parent: int | None = None) -> None:
+    """A pool worker's first step: it dies with its ``parent`` (pid), and ``nice`` > 0 lowers its priority."""
+    _die_with_parent(parent)
     if nice > 0 and hasattr(os, "nice"):
         try:
             os.nice(nice)
@@ -116,12 +116,15 @@ def _start_worker(nice: int = 0) -> None:
             pass
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None = None) -> None:
     """Ask Linux to end this worker when the process that started it dies.
 
     A build killed with SIGKILL cannot stop its workers itself; orphaned
     workers would go on rendering, and hold the terminal's or a caller's
-    pipes open, long after the command is gone.  Elsewhere this is a no-op.
+    pipes open, long after the command is gone.  A parent killed between the
+    fork and this request is not seen by it: then the worker has another
+    parent already than ``parent`` (the pid it was forked from), and ends at
+    once.  Elsewhere this is a no-op.
     """
     import signal
 
@@ -135,6 +138,8 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
     # The parent handles Ctrl-C for the run; a worker must not die of the
     # same SIGINT (sent to the whole foreground group) with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -158,6 +161,17 @@ def test_index_gives_the_same_registers_on_one_and_two_jobs(broken_corpus, cli_r
         two = cli_run("index", broken_corpus, "--jobs", "2", *options)
         assert one == two
         assert one[0] == 1 and "t00003.xml" in one[2]  # the broken file is reported, the rest indexed
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_worker_whose_parent_died_before_it_started_ends_at_once():
+    """A worker forked just before its parent was killed: it has another parent already, and must not
+    go on (holding the pipes of whoever ran the killed command)."""
+    code = "import os, sys; from tei_edition import workers; workers._die_with_parent(int(sys.argv[1])); print('alive')"
+    orphan = subprocess.run([sys.executable, "-c", code, "1"], capture_output=True, text=True, timeout=60)
+    assert (orphan.returncode, orphan.stdout) == (1, "")
+    child = subprocess.run([sys.executable, "-c", code, str(os.getpid())], capture_output=True, text=True, timeout=60)
+    assert (child.returncode, child.stdout) == (0, "alive\n")
 
 
 def test_chunks_keep_input_order(monkeypatch):
