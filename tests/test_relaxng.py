@@ -731,6 +731,32 @@ def test_elements_of_an_entity_get_jings_verdicts(tmp_path):
         assert (status == 0) is _ENTITY_DOCUMENTS[path.name][1], path.name
 
 
+_BACKTRACKING = grammar(
+    "<start><element name='doc'><zeroOrMore><choice><element name='a'><optional><attribute name='n'>"
+    "<data type='integer'/></attribute></optional><zeroOrMore><element name='b'><empty/></element></zeroOrMore>"
+    "</element><element name='c'><empty/></element></choice></zeroOrMore></element></start>"
+)
+_BAD_VALUE_AND_CONTENT = '<doc>\n<a n="x">\n<b/>\n<z/>\n</a>\n</doc>'
+
+
+def test_a_bad_value_is_reported_when_the_content_fails_too(tmp_path):
+    """libxml2 drops the attribute errors of an element whose content failed where its parent's
+    model backtracks; Jing reports both, the attribute first."""
+    found = check(load(tmp_path, _BACKTRACKING), _BAD_VALUE_AND_CONTENT)
+    assert [(d.line, d.message) for d in found] == [
+        (2, 'invalid value "x" for @n on <a>; expected an integer'),
+        (4, "element <z> is not allowed anywhere: the schema does not define it"),
+    ]
+
+
+@needs_jing
+def test_a_bad_value_with_failing_content_gets_jings_lines(tmp_path):
+    load(tmp_path, _BACKTRACKING)
+    (path,) = _documents_in(tmp_path, {"d.xml": _BAD_VALUE_AND_CONTENT})
+    _, output = run_jing(tmp_path / "schema.rng", path)
+    assert [int(line) for line in re.findall(r"^.+?\.xml:(\d+):\d+: error", output, re.M)] == [2, 4]
+
+
 class _Entry:
     """A libxml2 error log entry, as messages.problems reads one."""
 

@@ -53,6 +53,7 @@ class Expectations:
         self._with_attributes: dict = {}
         self._closed: dict = {}
         self._alone: dict = {}  # element name -> (its only pattern,) or ()
+        self._attribute_lists: dict = {}  # ids of an element's patterns -> attributes()
 
     # -- element patterns ------------------------------------------------------
     def _index(self) -> None:
@@ -508,9 +509,13 @@ class Expectations:
     # -- attributes --------------------------------------------------------------
     def attributes(self, element) -> list[tuple[tuple, tuple, bool]]:
         """(name class, value pattern, required) of the attributes ``element`` may have."""
-        found: list = []
-        for pattern in self.patterns_at(element):
-            self._attributes(pattern[2], True, found, set())
+        patterns = self.patterns_at(element)
+        key = tuple(id(pattern) for pattern in patterns)  # (the grammar's own tuples: they live as long)
+        found = self._attribute_lists.get(key)
+        if found is None:
+            found = self._attribute_lists[key] = []
+            for pattern in patterns:
+                self._attributes(pattern[2], True, found, set())
         return found
 
     def _attributes(self, p, required, out, seen) -> None:

@@ -448,6 +448,8 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
             result = check(element)
             if (result is not None and result[0] in ("attribute", "attributes")) or _bad_value(expect, element):
                 kept.append(problem)
+    values_seen: set = set()
+
     def concerned(problems) -> None:  # their elements and parents, for what libxml2 left unsaid
         for problem in problems:
             if problem.element is None:
@@ -455,6 +457,15 @@ def _verified(found: list[Problem], wording: Wording, ids: dict, tree) -> list[P
             for element in (problem.element, problem.element.getparent()):
                 if element is not None:
                     kept.extend(_from_check(result, wording, ids) for result in check_all(element))
+            # libxml2 drops the attribute errors of an element whose content failed (its choices
+            # backtrack): the values are judged here (Jing reports them, before the content)
+            for element in (problem.element, problem.element.getparent()):
+                if element is None or id(element) in values_seen:
+                    continue
+                values_seen.add(id(element))
+                name = _first_bad_attribute(expect, element)
+                if name is not None:
+                    kept.append(_from_check(("attribute", element, name), wording, ids))
 
     concerned(found + kept)
     # An echo means some child failed as a whole, and libxml2 did not say why:
