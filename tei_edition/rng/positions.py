@@ -29,6 +29,8 @@ import re
 
 from lxml import etree
 
+from tei_edition.rng.grammar import XML_SPACE
+
 # Comments, PIs, CDATA sections and the DOCTYPE: blanked out before looking
 # for tags, so that a "<" inside them is never taken for one.
 _NOT_TAGS = re.compile(
@@ -301,9 +303,9 @@ class SourceMap:
         for kind, start, end, content in pieces:
             if kind == "markup":
                 return None
-            if kind == "skipped" or not content.strip(" \t\n\r"):
+            if kind == "skipped" or not content.strip(XML_SPACE):
                 continue
-            first = start + len(content) - len(content.lstrip(" \t\n\r")) if kind == "text" else start
+            first = start + len(content) - len(content.lstrip(XML_SPACE)) if kind == "text" else start
             if kind != "text":
                 return first, end
             for kind_after, start_after, end_after, _content in pieces:
