@@ -360,12 +360,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _check_external_entities(path, tree: etree._ElementTree) -> None:
-    """Refuse trees that still hold references to external (unloaded) entities; give the elements
-    of internal entities their namespace (:func:`_namespaces_of_entities`)."""
-    if not tree.docinfo.doctype:
-        # Without a DOCTYPE no entity is declared, and a reference to an undeclared one is not
-        # well-formed: none can be left.  (The walk costs a fifth of parsing a typical text.)
-        return
+    """Refuse trees that still hold references to external (unloaded) entities."""
     for node in tree.getroot().iter(etree.Entity):
         raise XMLProblem(
             path,
@@ -374,7 +369,6 @@ def _check_external_entities(path, tree: etree._ElementTree) -> None:
             f"entity {node.text} is external or undeclared and is never loaded",
             rule="external-entity",
         )
-    _namespaces_of_entities(tree)
 
 
 def _namespaces_of_entities(tree: etree._ElementTree) -> None:
@@ -417,7 +411,11 @@ def _parse(data: bytes, path, huge: bool, blanks: bool = True) -> etree._Element
                                          "or as UTF-16 with a byte order mark") from None
         raise _problem_from_syntax_error(path, error, _entity_names(data), huge, data) from None
     tree = root.getroottree()
-    _check_external_entities(path, tree)
+    # Without a DOCTYPE no entity is declared, and a reference to an undeclared one is not
+    # well-formed: there is nothing to do.  (Each walk costs a fifth of parsing a typical text.)
+    if tree.docinfo.doctype:
+        _check_external_entities(path, tree)
+        _namespaces_of_entities(tree)
     # Else no element can have that many (the check costs a walk).  An attribute takes at least
     # five bytes ( a=""), so a smaller file needs not even the count (2 ms for 5 MB).
     if len(data) > _ATTRIBUTE_BYTES and data.count(b"=") > ATTRIBUTE_LIMIT:
