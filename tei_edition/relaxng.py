@@ -547,13 +547,14 @@ class _Placer:
             if data is not None:
                 from tei_edition.rng import positions
 
-                text = positions.decode(data, self.tree.docinfo.encoding)
+                source_map = positions.SourceMap.of(data, self.tree.docinfo.encoding)
                 # Entities and XInclude can add elements the text does not show: then,
                 # unless the counts agree, no map.  Otherwise every start tag is one
                 # element, and the map need not be read further than the errors.
-                plain = "<!ENTITY" not in text and "XInclude" not in text
+                plain = ((not self.tree.docinfo.doctype or "<!ENTITY" not in source_map.text)
+                         and "XInclude" not in source_map.text)
                 lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")  # libxml2 counts no such line
-                source_map = positions.SourceMap(text, lines_agree=plain and not lone_cr)
+                source_map.lines_agree = plain and not lone_cr
                 if plain or len(source_map.starts) == int(self.tree.getroot().xpath("count(//*)")):
                     self._map = source_map
         return self._map

@@ -563,6 +563,26 @@ def test_columns_count_characters_not_bytes(tmp_path):
     assert (found[0].line, found[0].column) == (1, 18)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        # UTF-8 is read byte for byte: columns still count characters (an astral one is one)
+        ("<doc>\n<p>😀 ä€ <hi>x</hi></p> <größe/>\n</doc>", ["2:24: element <größe> is not allowed anywhere"]),
+        ("<doc>\n<p>ä</p><p ñ='1'>x</p><p>ü</p><p straße='2'/>\n</doc>",
+         ["2:12: attribute @ñ is not allowed on <p>", "2:34: attribute @straße is not allowed on <p>"]),
+        ("<doc>\n  <pair><a/>€uro<b/></pair>\n</doc>", ['2:13: text "€uro" is not allowed in <pair>']),
+        ("<doc><p>ø</p><größe/><p>å</p><größe n='1'/></doc>",
+         ["1:14: element <größe> is not allowed anywhere", "1:30: element <größe> is not allowed anywhere"]),
+    ],
+)
+def test_columns_of_text_beyond_ascii(tmp_path, document, expected, encoding):
+    schema = load(tmp_path, POSITIONS)
+    data = document.encode(encoding)
+    found = schema.validate(parse_bytes(data, "doc.xml"), source=data)
+    assert [line[:len(want)] for line, want in zip(lines(found), expected)] == expected
+
+
 def test_latin1_and_crlf_sources(tmp_path):
     schema = load(tmp_path, POSITIONS)
     data = "<?xml version='1.0' encoding='ISO-8859-1'?>\r\n<doc>\r\n<p>é</p><q/></doc>".encode("latin-1")

@@ -55,7 +55,41 @@ def decode(data: bytes, encoding: str | None) -> str:
         except LookupError:
             text = data.decode("utf-8", "replace")
         text = text.lstrip("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _xml_line_ends(text)
+
+
+def _xml_line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+# Encodings in which every character the map looks for (tags, quotes, line ends)
+# is one byte of its own: there the bytes are read as they are (see SourceMap.of).
+_UTF8 = {None, "utf-8", "utf8", "us-ascii", "ascii"}
+
+
+_DECLARATION = re.compile(r"<[!?]")
+
+
+def _declaration_at_or_after(text: str, start: int) -> bool:
+    """Whether a comment, PI, CDATA section or DOCTYPE ("<!" or "<?") begins at or after ``start``.
+
+    The rare "!" and "?" are looked for (``find`` runs at memory speed) and the character
+    before them checked; the search for the two characters together costs thirty times as
+    much.  A text full of "!" and "?" is left to a regular expression.
+    """
+    for mark in "!?":
+        position, tries = start, 0
+        while True:
+            position = text.find(mark, position)
+            if position == -1:
+                break
+            if position > start and text[position - 1] == "<":
+                return True
+            position += 1
+            tries += 1
+            if tries == 32:
+                return _DECLARATION.search(text, start) is not None
+    return False
 
 
 def _blank(match) -> str:
@@ -82,30 +116,60 @@ _ELEMENTS_BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
 # libxml2 keeps an element's line in 16 bits; past this an element's line says nothing
 _LINE_LIMIT = 65535
 _BLOCK = 16384  # characters counted at a time when looking for the n-th start tag
+_LINE_BLOCK = 2048  # characters in which line ends are counted at a time
 
 
 class SourceMap:
     """Offsets of the tags of one document, found once, positions worked out on demand."""
 
-    def __init__(self, text: str, *, lines_agree: bool = False):
+    def __init__(self, text: str, *, lines_agree: bool = False, utf8_bytes: bool = False):
         """``lines_agree``: libxml2's line numbers count the lines of ``text`` (no entity
         expands, no XInclude includes, no line ends in a lone carriage return, which libxml2
-        does not count): then an element's start tag is looked for on its line first."""
+        does not count): then an element's start tag is looked for on its line first.
+        ``utf8_bytes``: ``text`` is UTF-8 read byte for byte (see :meth:`of`)."""
         self.text = text
         self.lines_agree = lines_agree
+        self.utf8_bytes = utf8_bytes
         self._line_frontier = (1, 0)  # (a line's number, the offset where it starts): the last found
         self.tags = text
-        if "<!" in text or "<?" in text:
-            body = _prolog_end(text)
-            if text.find("<!", body) == -1 and text.find("<?", body) == -1:
-                self.tags = " " * body + text[body:]  # only the prolog has them (most texts): no search
-            else:
-                self.tags = _NOT_TAGS.sub(_blank, text)
+        body = _prolog_end(text)
+        if _declaration_at_or_after(text, body):
+            self.tags = _NOT_TAGS.sub(_blank, text)
+        elif body:
+            self.tags = " " * body + text[body:]  # only the prolog has them (most texts): no search
         # Start tags are found as far as a question needs (most errors sit early in a file),
         # whole blocks at a time by counting "<" and "</" (in C) rather than tag by tag.
         self._found: dict[int, int] = {}  # element number -> offset of its "<"
         self._frontier = (0, 0)  # (start tags before this offset, offset)
         self._all: list[int] | None = None
+
+    @classmethod
+    def of(cls, data: bytes, encoding: str | None, *, lines_agree: bool = False) -> "SourceMap":
+        """The map of a file's bytes, in the ``encoding`` libxml2 read them in.
+
+        UTF-8 (nearly every TEI file) is not decoded: its bytes are read as Latin-1, one
+        character each.  Every byte of a character beyond ASCII is 0x80 or more, so tags,
+        quotes, references and line ends are where they are in the text, and the search for
+        them runs over one byte per character (decoding and searching the text cost more
+        than half of placing the errors of a typical file).  Columns then count the
+        characters of the line up to the place (:meth:`_width`).
+        """
+        name = encoding.lower() if encoding else None
+        if name in _UTF8 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            if data.startswith(codecs.BOM_UTF8):
+                data = data[3:]
+            return cls(_xml_line_ends(data.decode("latin-1")), lines_agree=lines_agree, utf8_bytes=True)
+        return cls(decode(data, encoding), lines_agree=lines_agree)
+
+    def _width(self, begin: int, end: int) -> int:
+        """The number of characters in ``text[begin:end]``."""
+        if not self.utf8_bytes:
+            return end - begin
+        return len(self.text[begin:end].encode("latin-1").decode("utf-8", "replace"))
+
+    def _as_text(self, name: str) -> str:
+        """``name`` (from the tree) as it is written in ``text``."""
+        return name.encode("utf-8").decode("latin-1") if self.utf8_bytes else name
 
     @property
     def starts(self) -> list[int]:
@@ -178,7 +242,8 @@ class SourceMap:
         line_end = self.text.find("\n", line_start)
         line_end = len(self.text) if line_end == -1 else line_end
         window = self.tags.rfind("<", 0, line_start)  # a tag that ends on the line may begin before it
-        name = element.prefix + ":" + etree.QName(element).localname if element.prefix else etree.QName(element).localname
+        name = self._as_text(element.prefix + ":" + etree.QName(element).localname if element.prefix
+                             else etree.QName(element).localname)
         found = None
         for match in _TAG.finditer(self.tags, max(window, 0), line_end):
             if match.group(1) or match.end() <= line_start:
@@ -198,23 +263,18 @@ class SourceMap:
             number, position = 1, 0
         text, end = self.text, len(self.text)
         while number < line:
-            # Newlines are counted in C: whole blocks while the line is past them, then, in the
-            # block that has it, by halving (a loop over its lines in Python costs far more).
-            block_end = min(end, position + _BLOCK)
+            # Newlines are counted in C, block by block while the line is past them; in the
+            # block that has it, found one by one (a few dozen at most).
+            block_end = min(end, position + _LINE_BLOCK)
             in_block = text.count("\n", position, block_end)
             if number + in_block < line:
                 if block_end == end:
                     return None
                 number, position = number + in_block, block_end  # (inside a line, not at its start)
                 continue
-            wanted, low, high = line - number, position, block_end - 1
-            while low < high:  # the offset of the wanted-th newline from position
-                middle = (low + high) // 2
-                if text.count("\n", position, middle + 1) < wanted:
-                    low = middle + 1
-                else:
-                    high = middle
-            number, position = line, low + 1
+            while number < line:
+                position = text.find("\n", position, block_end) + 1
+                number += 1
         self._line_frontier = (number, position)
         return position
 
@@ -259,16 +319,18 @@ class SourceMap:
 
     def position(self, offset: int) -> tuple[int, int]:
         text = self.text
-        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        line_start = text.rfind("\n", 0, offset) + 1
+        return text.count("\n", 0, offset) + 1, self._width(line_start, offset) + 1
 
     def _on_line(self, begin: int, anchor: int) -> tuple[int, int]:
         """(line, column) for Jing's line, the line of ``anchor``: the column of ``begin``
         when it is on that line, else of the line's first non-blank character."""
-        line, column = self.position(anchor)
-        if self.text.rfind("\n", begin, anchor) == -1:
-            return line, column - (anchor - begin)
-        line_start = anchor - column + 1
-        rest = self.text[line_start:anchor + 1]
+        text = self.text
+        line = text.count("\n", 0, anchor) + 1
+        line_start = text.rfind("\n", 0, anchor) + 1
+        if begin >= line_start:
+            return line, self._width(line_start, begin) + 1
+        rest = text[line_start:anchor + 1]
         return line, len(rest) - len(rest.lstrip(" \t")) + 1
 
     def start_tag(self, element) -> tuple[int, int]:
@@ -284,7 +346,7 @@ class SourceMap:
     def attribute(self, element, name: str) -> tuple[int, int]:
         """Jing's line for an attribute problem, with the attribute's column when it is on that line."""
         begin, end = self.start_span(element)
-        found = re.search(r"\s(" + re.escape(name) + r")\s*=", self.text[begin:end])
+        found = re.search(r"\s(" + re.escape(self._as_text(name)) + r")\s*=", self.text[begin:end])
         if found and self.text.rfind("\n", begin + found.start(1), end - 1) == -1:
             return self._on_line(begin + found.start(1), end - 1)
         return self._on_line(begin, end - 1)
