@@ -33,7 +33,7 @@ out here: ``[^\p{Z}]+``.
 
 from __future__ import annotations
 
-from tei_edition.rng.simplify import RNG_NS
+from tei_edition.rng.grammar import RNG_NS  # (not from simplify, which wording errors need not import)
 
 XSD_DATATYPES = "http://www.w3.org/2001/XMLSchema-datatypes"
 _NO_WHITESPACE = ("pattern", "\\S+")  # see the module's docstring

@@ -16,6 +16,7 @@ from typing import NamedTuple
 # The characters XML and RELAX NG take for whitespace (not Python's str.strip(), which also takes
 # U+00A0, U+2003 ... : text made of those is text, and a grammar that allows none rejects it).
 XML_SPACE = " \t\n\r"
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
 
 
 class Grammar(NamedTuple):

@@ -32,15 +32,20 @@ from lxml import etree
 from tei_edition.rng.grammar import XML_SPACE
 
 # Comments, PIs, CDATA sections and the DOCTYPE: blanked out before looking
-# for tags, so that a "<" inside them is never taken for one.
-_NOT_TAGS = re.compile(
-    r"""<!--.*?-->
+# for tags, so that a "<" inside them is never taken for one.  Compiled when
+# first needed (a DOCTYPE, or such markup after the prolog): compiling it costs
+# as much as placing the errors of a small file, in every worker.
+_NOT_TAGS_PATTERN = r"""<!--.*?-->
       | <\?.*?\?>
       | <!\[CDATA\[.*?\]\]>
       | <!DOCTYPE(?:"[^"]*"|'[^']*'|<!--.*?-->|\[(?:"[^"]*"|'[^']*'|<!--.*?-->|[^\]"'])*\]|[^>"'\[])*>
-    """,
-    re.S | re.X,
-)
+    """
+
+
+def _not_tags() -> re.Pattern:
+    return re.compile(_NOT_TAGS_PATTERN, re.S | re.X)  # (re caches it)
+
+
 # A start or end tag ("<" never occurs in attribute values, ">" may).
 _TAG = re.compile(r"""<(/?)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 
@@ -105,14 +110,22 @@ def _prolog_end(text: str) -> int:
     position = 0
     while True:
         position = _SPACE.match(text, position).end()
-        found = _NOT_TAGS.match(text, position)
-        if found is None:
+        if text.startswith("<?", position):
+            close, length = text.find("?>", position + 2), 2
+        elif text.startswith("<!--", position):
+            close, length = text.find("-->", position + 4), 3
+        elif text.startswith("<!", position):  # the DOCTYPE, with its quotes and internal subset
+            found = _not_tags().match(text, position)
+            close, length = (found.end(), 0) if found is not None else (-1, 0)
+        else:
             return position
-        position = found.end()
+        if close == -1:  # unclosed (not well-formed): no prolog to speak of
+            return position
+        position = close + length
 
 
 _START = re.compile(r"<[^/]")
-_ELEMENTS_BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
+_ELEMENTS_BEFORE = "count(preceding::*) + count(ancestor::*)"
 # libxml2 keeps an element's line in 16 bits; past this an element's line says nothing
 _LINE_LIMIT = 65535
 _BLOCK = 16384  # characters counted at a time when looking for the n-th start tag
@@ -134,7 +147,7 @@ class SourceMap:
         self.tags = text
         body = _prolog_end(text)
         if _declaration_at_or_after(text, body):
-            self.tags = _NOT_TAGS.sub(_blank, text)
+            self.tags = _not_tags().sub(_blank, text)
         elif body:
             self.tags = " " * body + text[body:]  # only the prolog has them (most texts): no search
         # Start tags are found as far as a question needs (most errors sit early in a file),
@@ -227,7 +240,7 @@ class SourceMap:
     def _begin(self, element) -> int:
         """The offset of the "<" of ``element``'s start tag."""
         found = self._on_its_line(element) if self.lines_agree else None
-        return found if found is not None else self._start(int(_ELEMENTS_BEFORE(element)))
+        return found if found is not None else self._start(int(element.xpath(_ELEMENTS_BEFORE)))
 
     def _on_its_line(self, element) -> int | None:
         """The start tag of ``element`` found from its line (where libxml2 saw the tag end), when it
@@ -377,7 +390,7 @@ class SourceMap:
 
 
 # Character references that stand for whitespace (&#32; &#x9; ...): blank, like the spaces they are.
-_BLANK_REFERENCE = re.compile(r"&#(?:x0*(?:20|9|[aAdD])|0*(?:32|9|10|13));")
+_BLANK_REFERENCE = r"&#(?:x0*(?:20|9|[aAdD])|0*(?:32|9|10|13));"  # compiled (and cached) by re when used
 
 
 def _pieces(text: str, position: int, limit: int):
@@ -405,7 +418,7 @@ def _pieces(text: str, position: int, limit: int):
             semicolon = text.find(";", position, limit)
             end = limit if semicolon == -1 else semicolon + 1
             reference = text[position:end]
-            yield "reference", position, end, "" if _BLANK_REFERENCE.fullmatch(reference) else reference
+            yield "reference", position, end, "" if re.fullmatch(_BLANK_REFERENCE, reference) else reference
             position = end
         else:
             end = position

@@ -49,9 +49,8 @@ from lxml import etree
 
 from tei_edition.errors import InputProblem, TeiEditionError
 from tei_edition.parsing import parse_file
-from tei_edition.rng.grammar import Grammar
+from tei_edition.rng.grammar import RNG_NS, Grammar
 
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = "{%s}" % RNG_NS
 _ANY_RNG = _R + "*"
 
