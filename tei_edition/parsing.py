@@ -451,11 +451,18 @@ def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool 
     text, never under ``xml:space="preserve"``), for a tree that is only checked
     against a grammar: grammars ignore such text, and the tree is smaller.
     """
-    huge, roots = _resolve_options(huge, xinclude_root)
-    tree = _parse(data, path, huge, blanks)
-    if roots and not str(path).startswith("<") and _has_xinclude(tree):
-        _Includer(roots, huge).expand_document(tree, data, path)
+    tree = _parse(data, path, _resolve_options(huge, None)[0], blanks)
+    if has_xinclude(tree):
+        expand_xinclude(tree, data, path, huge=huge, xinclude_root=xinclude_root)
     return tree
+
+
+def expand_xinclude(tree, data: bytes, path, *, huge: bool | None = None, xinclude_root=None) -> None:
+    """Expand the ``xi:include`` elements of ``tree``, parsed from ``data`` at ``path``
+    without them, as :func:`parse_bytes` does (nothing when the policy allows no XInclude)."""
+    huge, roots = _resolve_options(huge, xinclude_root)
+    if roots and not str(path).startswith("<"):
+        _Includer(roots, huge).expand_document(tree, data, path)
 
 
 def parse_file(path: str | os.PathLike, *, huge: bool | None = None, xinclude_root=None) -> etree._ElementTree:
@@ -565,7 +572,9 @@ _NAMESPACE_PATTERNS = _ASCII_PATTERNS + [mark.encode(codec) for mark in _NAMESPA
                                          for codec in ("utf-16-le", "utf-16-be")]
 
 
-def _has_xinclude(tree) -> bool:
+def has_xinclude(tree) -> bool:
+    """Whether ``tree`` holds an ``xi:include`` element (a walk in C: a tenth of the time the
+    bytes take to search for the namespace)."""
     for _ in tree.getroot().iter(_INCLUDE_TAGS):
         return True
     return False

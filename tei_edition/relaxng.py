@@ -59,7 +59,8 @@ from lxml import etree
 from tei_edition.diagnostics import Diagnostic, Severity
 from tei_edition.errors import InputProblem, TeiEditionError, XMLProblem
 from tei_edition import fingerprints, shares
-from tei_edition.parsing import identity, mentions_xinclude, parse_bytes, parse_file, read_bytes, read_with_identity
+from tei_edition.parsing import (expand_xinclude, has_xinclude, identity, mentions_xinclude, parse_bytes, parse_file,
+                                 read_bytes, read_with_identity)
 from tei_edition.rng.store import Store, default_folder
 from tei_edition.rng.vocabulary import Vocabulary
 
@@ -464,11 +465,11 @@ class RelaxNG:
             except OSError as error:
                 found[path] = [Diagnostic(1, 1, Severity.ERROR, f"cannot read: {error.strerror or error}", "io")]
                 continue
-            if seen != identities.get(path) or mentions_xinclude(data[path]):
+            if seen != identities.get(path):
                 unsure.add(path)
         if compiled is None:  # the names must be known before the grammar: parse the chunk first
             for path in data:
-                tree = self._parse(path, data[path], found, blanks=False)
+                tree = self._parse(path, data[path], found, blanks=False, includes=unsure)
                 if tree is not None:
                     trees[path] = tree
             if not trees:
@@ -477,7 +478,8 @@ class RelaxNG:
             compiled = self._compiled_for(union)
             vocabulary = union.to_data()
         for path in data:
-            tree = trees.pop(path, None) if trees else self._parse(path, data[path], found, blanks=False)
+            tree = trees.pop(path, None) if trees else self._parse(path, data[path], found, blanks=False,
+                                                                   includes=unsure)
             if tree is None:
                 continue
             grammar = compiled
@@ -513,9 +515,17 @@ class RelaxNG:
             self.prepare([union])
 
     @staticmethod
-    def _parse(path, data, results, *, blanks: bool = True):
+    def _parse(path, data, results, *, blanks: bool = True, includes: set | None = None):
+        """The tree of ``data``, or None with its diagnostic in ``results``.  ``includes``: the
+        set to which a file that includes others (XInclude) is added."""
         try:
-            return parse_bytes(data, path, blanks=blanks)
+            if includes is None:
+                return parse_bytes(data, path, blanks=blanks)
+            tree = parse_bytes(data, path, blanks=blanks, xinclude_root=False)
+            if has_xinclude(tree):
+                includes.add(path)
+                expand_xinclude(tree, data, path)
+            return tree
         except XMLProblem as problem:
             results[path] = [Diagnostic(problem.line, problem.column, Severity.ERROR, problem.message, problem.rule)]
         except TeiEditionError as problem:
