@@ -551,9 +551,15 @@ def iterparse(path: str | os.PathLike, *, events=("end",), tag=None, huge: bool 
 
 
 def _base_url(path) -> str | None:
-    if str(path).startswith("<"):
+    """``Path(path).absolute()`` as text (None for a made-up name like "<bytes>")."""
+    text = os.fspath(path)
+    if text.startswith("<"):
         return None
-    return str(Path(path).absolute())
+    if text not in ("", ".") and "//" not in text and "/./" not in text and not text.startswith("./") \
+            and not text.endswith(("/", "/.")):
+        # already in the form pathlib gives (a tenth of the time: this is done for every file)
+        return text if text.startswith("/") else os.path.join(os.getcwd(), text)
+    return str(Path(text).absolute())
 
 
 # -- XInclude ---------------------------------------------------------------------

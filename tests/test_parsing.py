@@ -1,5 +1,7 @@
 """The single parser policy: what is read, what is refused, and how it is said."""
 
+from pathlib import Path
+
 import pytest
 
 from tei_edition.errors import XMLProblem
@@ -106,3 +108,11 @@ def test_without_blanks_only_indentation_goes():
     assert second[0].tail == " "  # beside other text
     assert kept.text == "\n    " and kept[0].tail == "\n  "  # xml:space="preserve"
     assert parse_bytes(data, "doc.xml").getroot().text == "\n  "  # the default keeps everything
+
+
+@pytest.mark.parametrize("path", ["a.xml", "texts/a.xml", "/x/y.xml", "./a.xml", "a//b.xml", "a/./b.xml", "../x.xml",
+                                  ".", "a/", "//x/a.xml", "/", "x/.", "..", "", "./", "a b/ü.xml", Path("t/x.xml")])
+def test_the_base_url_of_a_path_is_what_pathlib_makes_absolute(path):
+    from tei_edition.parsing import _base_url
+
+    assert _base_url(path) == str(Path(path).absolute())
