@@ -205,9 +205,13 @@ class RelaxNG:
                         self._simplify(self._schema_bytes())
         return self._grammar
 
-    def _put_grammar(self, kind: str, key: str, grammar: Grammar) -> None:
+    def _put_grammar(self, kind: str, key: str, grammar: Grammar, *, index: bool = False) -> None:
+        """Keep ``grammar`` on disk; with ``index``, its :func:`~tei_edition.rng.grammar.element_index`
+        too (a grammar for wording errors: loaded in every process that words one)."""
+        from tei_edition.rng.grammar import element_index
+
         self._store.put(kind, key, (grammar.start, grammar.defines, tuple(sorted(grammar.element_names)),
-                                    grammar.wildcards))
+                                    grammar.wildcards, element_index(grammar) if index else None))
 
     def _stored_grammar(self, kind: str, key: str) -> Grammar | None:
         """A grammar :meth:`_put_grammar` kept on disk, or None."""
@@ -216,8 +220,8 @@ class RelaxNG:
         stored = self._store.get(kind, key)
         if stored is None:
             return None
-        start, defines, names, wildcards = stored
-        return Grammar(start, defines, (str(self.path),), frozenset(names), wildcards)
+        start, defines, names, wildcards, index = stored
+        return Grammar(start, defines, (str(self.path),), frozenset(names), wildcards, index)
 
     def _vocabulary_key(self, vocabulary: Vocabulary) -> str:
         """The disk-cache key of what is made from this schema for ``vocabulary``."""
@@ -246,7 +250,7 @@ class RelaxNG:
                     from tei_edition.rng import prune
 
                     grammar = prune.hollow(self.grammar, compiled.vocabulary.elements)
-                    self._put_grammar("hollow", key, grammar)
+                    self._put_grammar("hollow", key, grammar, index=True)
             compiled.expectations = Expectations(grammar)
         return compiled.expectations
 

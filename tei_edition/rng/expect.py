@@ -25,7 +25,7 @@ not invent them.  The verdict never depends on this module: libxml2 gives it.
 
 from __future__ import annotations
 
-from tei_edition.rng.grammar import XML_SPACE, Grammar, clark, contains, split_clark
+from tei_edition.rng.grammar import XML_SPACE, Grammar, clark, contains, element_index, split_clark
 
 NA = ("notAllowed",)
 EMPTY = ("empty",)
@@ -57,26 +57,8 @@ class Expectations:
 
     # -- element patterns ------------------------------------------------------
     def _index(self) -> None:
-        by_name: dict[str, list] = {}
-        seen: set[int] = set()
-        stack = [self.grammar.start, *self.defines.values()]
-        while stack:
-            p = stack.pop()
-            if id(p) in seen:
-                continue
-            seen.add(id(p))
-            kind = p[0]
-            if kind == "element":
-                nc = p[1]
-                if nc[0] == "name":
-                    by_name.setdefault(clark(nc[1], nc[2]), []).append(p)
-                else:
-                    self._wildcards.append(p)
-                stack.append(p[2])
-            elif kind in ("group", "interleave", "choice"):
-                stack.extend(p[1])
-            elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed"):
-                stack.append(p[1])
+        by_name, wildcards = self.grammar.index or element_index(self.grammar)
+        self._wildcards = list(wildcards)
         self._by_name = by_name
 
     def patterns_for(self, name: str) -> list:

@@ -25,6 +25,35 @@ class Grammar(NamedTuple):
     files: tuple = ()  # every schema file read (the main one first)
     element_names: frozenset = frozenset()  # Clark names that element patterns name
     wildcards: tuple = ()  # the other name classes of element patterns (anyName, nsName)
+    index: tuple | None = None  # element_index(), when it was kept with the grammar
+
+
+def element_index(grammar: Grammar) -> tuple[dict, tuple]:
+    """(Clark name -> the element patterns that name it, the element patterns with other name
+    classes), for :class:`~tei_edition.rng.expect.Expectations`; kept on disk with a grammar
+    made for wording errors, as making it cost more than loading it."""
+    by_name: dict[str, list] = {}
+    wildcards: list = []
+    seen: set[int] = set()
+    stack = [grammar.start, *grammar.defines.values()]
+    while stack:
+        p = stack.pop()
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        kind = p[0]
+        if kind == "element":
+            nc = p[1]
+            if nc[0] == "name":
+                by_name.setdefault(clark(nc[1], nc[2]), []).append(p)
+            else:
+                wildcards.append(p)
+            stack.append(p[2])
+        elif kind in ("group", "interleave", "choice"):
+            stack.extend(p[1])
+        elif kind in ("optional", "zeroOrMore", "oneOrMore", "mixed"):
+            stack.append(p[1])
+    return {name: tuple(found) for name, found in by_name.items()}, tuple(wildcards)
 
 
 def clark(ns: str, local: str) -> str:
