@@ -407,6 +407,34 @@ def test_teis_word_pattern_gets_jings_verdicts(tmp_path):
     assert jing_invalid == {name for name, (_c, valid) in _WORD_CHARACTERS.items() if not valid}
 
 
+def test_teis_word_pattern_is_tried_as_an_nmtoken_first(tmp_path):
+    schema = load(tmp_path, _WORD)
+    written = emit.write(schema.grammar.start, schema.grammar.defines)
+    assert b'<choice><data datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes" type="NMTOKEN">' in written
+    # the same verdicts with and without the NMTOKEN shortcut (which checks "#x", "a:b" ... by the pattern)
+    for value in ["italic", " italic ", "#x", "a:b", "x.y-z", "ä", "1", "", "  ", "a b", "a\u00a0b", "\u3000", "a\tb"]:
+        expected = re.fullmatch(r"[^\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+", value.strip(" \t"))
+        assert (check(schema, f"<doc type='{value}'/>") == []) is bool(expected), repr(value)
+
+
+def test_nmtoken_takes_no_character_the_word_pattern_refuses():
+    """A sample of tools/check_word_choice.py (which asks libxml2 about every character, in 10 s):
+    every separator, the characters around them, and a stride through all of Unicode."""
+    import importlib.util
+    import unicodedata
+
+    tool = Path(__file__).resolve().parent.parent / "tools" / "check_word_choice.py"
+    spec = importlib.util.spec_from_file_location("check_word_choice", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    separators = [c for c in range(0x110000) if unicodedata.category(chr(c)).startswith("Z")]
+    sample = {n for c in separators for n in (c - 1, c, c + 1)} | {0x9, 0xA, 0xD, 0x85, 0xAD, 0x180E, 0x200B}
+    sample |= set(range(0x20, 0x110000, 97))
+    allowed = [c for c in sorted(sample) if c in (0x9, 0xA, 0xD) or 0x20 <= c < 0xD800 or 0xE000 <= c < 0xFFFE
+               or 0x10000 <= c < 0x110000]
+    assert module.taken_by_nmtoken_only(allowed) == []
+
+
 def test_a_no_whitespace_pattern_inside_an_except_stays_as_it_is(tmp_path):
     """No list may stand in a data's except: the pattern is kept there."""
     schema = load(tmp_path, grammar(

@@ -29,6 +29,16 @@ In a negated class with other members Jing leaves ``\p{C}`` out (it takes
 accepts a soft hyphen, a zero-width space, a bidirectional mark or a control
 character in such a value, which libxml2 rejects.  Jing's reading is written
 out here: ``[^\p{Z}]+``.
+
+That pattern is also the one libxml2 meets most often in TEI (a regular
+expression compiled for each of thousands of values: a sixth of its
+validation time).  So ``token { pattern "[^\p{Z}]+" }`` is written as
+``choice { NMTOKEN, token { pattern ... } }``: libxml2 tries the built-in
+``NMTOKEN`` (checked in C, no expression) first, and it takes most such
+values (``italic``, ``person``).  Every string it takes, the pattern takes
+too (checked on every character of Unicode with libxml2 itself:
+``tools/check_word_choice.py``), so the choice takes exactly what the
+pattern takes.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ XSD_DATATYPES = "http://www.w3.org/2001/XMLSchema-datatypes"
 _NO_WHITESPACE = ("pattern", "\\S+")  # see the module's docstring
 _NOT_COLLAPSED = frozenset({"string", "normalizedString"})  # the XML Schema types whose whitespace stays
 _AS_JING_READS = {("pattern", "[^\\p{C}\\p{Z}]+"): ("pattern", "[^\\p{Z}]+")}  # see the module's docstring
+_WORD = (("pattern", "[^\\p{C}\\p{Z}]+"),)  # TEI's teidata.word, as simplified: NMTOKEN is tried first
 
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                                "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
@@ -140,26 +151,34 @@ def _pattern(p: tuple, out: list, within: str, aliases: dict) -> None:
     elif kind == "data" and not within and p[1] == XSD_DATATYPES and p[2] not in _NOT_COLLAPSED \
             and p[3] == (_NO_WHITESPACE,) and p[4] is None:
         out.append(f'<list><data datatypeLibrary="{_attr(p[1])}" type="{_attr(p[2])}"></data></list>')
+    elif kind == "data" and p[1] == XSD_DATATYPES and p[2] == "token" and p[3] == _WORD and p[4] is None:
+        out.append(f'<choice><data datatypeLibrary="{_attr(p[1])}" type="NMTOKEN"></data>')
+        _data(p, out, within, aliases)
+        out.append("</choice>")
     elif kind == "data":
-        _, library, type_, params, excepted = p
-        out.append(f'<data datatypeLibrary="{_attr(library)}" type="{_attr(type_)}">')
-        for param in params:
-            if library == XSD_DATATYPES:
-                if within == "list" and param == _NO_WHITESPACE:
-                    continue
-                param = _AS_JING_READS.get(param, param)
-            out.append(f'<param name="{_attr(param[0])}">{_text(param[1])}</param>')
-        if excepted is not None:
-            out.append("<except>")
-            _pattern(excepted, out, within or "except", aliases)
-            out.append("</except>")
-        out.append("</data>")
+        _data(p, out, within, aliases)
     elif kind == "value":
         _, library, type_, ns, value = p
         out.append(f'<value datatypeLibrary="{_attr(library)}" type="{_attr(type_)}" ns="{_attr(ns)}">'
                    f"{_text(value)}</value>")
     else:  # pragma: no cover - simplify produces nothing else
         raise ValueError(f"unknown pattern {kind!r}")
+
+
+def _data(p: tuple, out: list, within: str, aliases: dict) -> None:
+    _, library, type_, params, excepted = p
+    out.append(f'<data datatypeLibrary="{_attr(library)}" type="{_attr(type_)}">')
+    for param in params:
+        if library == XSD_DATATYPES:
+            if within == "list" and param == _NO_WHITESPACE:
+                continue
+            param = _AS_JING_READS.get(param, param)
+        out.append(f'<param name="{_attr(param[0])}">{_text(param[1])}</param>')
+    if excepted is not None:
+        out.append("<except>")
+        _pattern(excepted, out, within or "except", aliases)
+        out.append("</except>")
+    out.append("</data>")
 
 
 def _name_class(nc: tuple, out: list) -> None:
