@@ -46,7 +46,7 @@ def _code_fingerprint() -> str:
 
 
 # Bump the number when the format of an entry changes; the fingerprint covers the rest.
-FORMAT = f"relaxng-6-{_code_fingerprint()}"
+FORMAT = f"relaxng-7-{_code_fingerprint()}"
 
 
 def default_folder() -> Path | None:
