@@ -21,6 +21,7 @@ from tei_edition.errors import InputProblem
 from tei_edition.parsing import parse_bytes
 from tei_edition.relaxng import XSD, RelaxNG
 from tei_edition.rng import emit, simplify
+from tei_edition.rng import grammar as grammar_module
 from tei_edition.rng.vocabulary import Vocabulary
 
 RNG = "http://relaxng.org/ns/structure/1.0"
@@ -1289,6 +1290,21 @@ def test_the_hollow_grammar_words_errors_as_the_full_grammar_does(tmp_path):
         assert hollowed[str(path)] == sorted({placer.place(problem) for problem in problems}), path
     full = len(schema.grammar.defines)
     assert len(schema._compiled[-1].expectations.defines) < full
+
+
+def test_a_wording_grammar_read_back_from_the_cache_brings_its_index_and_the_same_words(tmp_path):
+    load(tmp_path, TRICKY)
+    paths = _documents_in(tmp_path, {
+        "a.xml": "<doc xmlns='urn:t'><head><title>t</title></head><p rend='NOT lower'>x</p><q/></doc>",
+        "b.xml": "<doc xmlns='urn:t'><p>before the head</p><head><title>t</title></head></doc>",
+    })
+    first = RelaxNG.load(tmp_path / "schema.rng").validate_files(paths, jobs=1)
+    assert all(first.values())
+    relaxng._LOADED.clear()
+    again = RelaxNG.load(tmp_path / "schema.rng")
+    assert again.validate_files(paths, jobs=1) == first
+    wording = again._compiled[-1].expectations.grammar
+    assert wording.index is not None and wording.index == grammar_module.element_index(wording)
 
 
 def test_workers_take_chunks_from_a_shared_queue_and_keep_their_order():
