@@ -451,8 +451,9 @@ def parse_bytes(data: bytes, path: str | os.PathLike = "<bytes>", *, huge: bool 
     text, never under ``xml:space="preserve"``), for a tree that is only checked
     against a grammar: grammars ignore such text, and the tree is smaller.
     """
-    tree = _parse(data, path, _resolve_options(huge, None)[0], blanks)
-    if has_xinclude(tree):
+    huge_tree, roots = _resolve_options(huge, xinclude_root)
+    tree = _parse(data, path, huge_tree, blanks)
+    if roots and has_xinclude(tree):  # (no walk when XInclude is off: the caller may walk for its own ends)
         expand_xinclude(tree, data, path, huge=huge, xinclude_root=xinclude_root)
     return tree
 
