@@ -71,13 +71,25 @@ def main(argv=None):
     relies on ``atexit``.  Under a profiler or a tracer (cProfile, coverage),
     which write their data at exit, the exit is the ordinary one.
     """
+    global _ENDS_WITHOUT_TEARDOWN
     if argv is None and sys.getprofile() is None and sys.gettrace() is None:
+        _ENDS_WITHOUT_TEARDOWN = True
         try:
             _run(argv)
         except SystemExit as done:
             _hard_exit(done.code)
         _hard_exit(ExitCode.OK)  # pragma: no cover - _run always exits
     _run(argv)
+
+
+# True once main() has chosen to end the process with os._exit: a command may
+# then leave its large data for the process's end to reclaim, unfreed.
+_ENDS_WITHOUT_TEARDOWN = False
+
+
+def ends_without_teardown() -> bool:
+    """Whether this process will end with :func:`os._exit` once the command is done."""
+    return _ENDS_WITHOUT_TEARDOWN
 
 
 def _hard_exit(code) -> None:

@@ -83,7 +83,7 @@ class BuildResult:
 
 def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title: str | None = None,
           timestamp: bool = False, lang: str = "en", jobs: int | None = None, executor=None,
-          progress=None, clean: bool = False, with_search: bool = True) -> BuildResult:
+          progress=None, clean: bool = False, with_search: bool = True, release: bool = True) -> BuildResult:
     """Build the edition from ``paths`` (files or folders; ``texts/`` when
     empty) into the folder ``out``, replacing the site there.
 
@@ -107,6 +107,12 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     A rebuild is incremental (:mod:`tei_edition.buildcache`): when nothing
     changed it only hashes the inputs; otherwise only the text pages whose
     inputs changed are rendered again.  ``clean`` builds everything anew.
+
+    ``release=False`` keeps the build's working data (every text's trees,
+    the registers, the pages) in memory after the return, until the next
+    such build or the end of the process: for a caller that exits right
+    after without tearing the interpreter down (the command line), since
+    freeing them takes about 0.2 s per 1,000 texts.
     """
     from tei_edition.sitewriter import SiteWriter, check_output_location
 
@@ -149,7 +155,13 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
         if cache is not None:
             cache.write(site, result, plan)
     result.built = True
+    if not release:
+        _RETAINED[:] = [registers, plan, pages]
     return result
+
+
+# What the last build(release=False) left for the end of the process to free.
+_RETAINED: list = []
 
 
 def _check_and_plan(paths, named, files, force: bool, result: BuildResult, jobs=None, executor=None):

@@ -106,6 +106,33 @@ def test_a_second_build_gives_the_same_bytes(site, tmp_path):
     assert files_of(again) == files_of(site)
 
 
+def test_release_false_leaves_the_working_data_for_the_process_end(monkeypatch, tmp_path):
+    from tei_edition import site as site_module
+    from tei_edition.site_plan import Plan
+
+    monkeypatch.setattr(site_module, "_RETAINED", [])
+    build([TEXTS], tmp_path / "freed", force=True, with_search=False)
+    assert site_module._RETAINED == []  # the default frees them on return
+    result = build([TEXTS], tmp_path / "kept", force=True, with_search=False, release=False)
+    plans = [kept for kept in site_module._RETAINED if isinstance(kept, Plan)]
+    assert result.built and len(plans) == 1
+    assert sorted(s.page for s in plans[0].texts) == ["rees-review.html"]
+
+
+def test_the_command_line_keeps_the_working_data_only_when_it_ends_with_os_exit(cli_run, texts_copy, monkeypatch):
+    from tei_edition import cli
+    from tei_edition import site as site_module
+
+    seen = []
+    real = site_module.build
+    monkeypatch.setattr(site_module, "build", lambda *a, **k: seen.append(k["release"]) or real(*a, **k))
+    out = texts_copy.parent / "_site"
+    assert cli_run("build", texts_copy, "-o", out, "--no-search", "-q")[0] == 0
+    monkeypatch.setattr(cli, "_ENDS_WITHOUT_TEARDOWN", True)
+    assert cli_run("build", texts_copy, "-o", out, "--no-search", "-q", "--clean")[0] == 0
+    assert seen == [True, False]
+
+
 # -- registers -------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ def command(paths, out, force, stylesheet, title, timestamp, no_search, quiet, j
 
         tei-edition build --no-search    # a quick look at a change
     """
+    from tei_edition.cli import ends_without_teardown
     from tei_edition.site import build
 
     from tei_edition.progress import Progress, plural
@@ -63,7 +64,8 @@ def command(paths, out, force, stylesheet, title, timestamp, no_search, quiet, j
     progress = Progress(None, "rendering", quiet=quiet)
     try:
         result = build(paths, out, force=force, stylesheet=stylesheet, title=title, timestamp=timestamp,
-                       jobs=jobs, progress=progress, clean=clean, with_search=not no_search)
+                       jobs=jobs, progress=progress, clean=clean, with_search=not no_search,
+                       release=not ends_without_teardown())
     finally:
         progress.close()
     report = result.report
