@@ -140,11 +140,15 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     with SiteWriter(result.out, inputs=named) as site:             # 7. each page written as it comes
         writing = _Writing(site, plan, searchable=searchable, language=_text_language(plan, lang),
                            threads=jobs if executor is None else None)
+        # The data downloads keep the workers busy while Pagefind runs; without search there is
+        # nothing to run beside, and they are made with the site pages instead of after the texts.
+        with_pages, beside_search = ([], data) if searchable else (data, [])
         try:
             _render_texts(plan, params, stylesheet, pages, result, force, jobs, progress, cache,  # 4. texts,
                           site_pages=[*_site_pages(plan, params, searchable=searchable),  # 5. registers, chronology,
-                                      ("index.html", "_home", (title, downloads))],  # map, search, home
-                          write=site.write, later=data, between=writing.start, meanwhile=writing.rest)
+                                      ("index.html", "_home", (title, downloads)),  # map, search, home
+                                      *with_pages],
+                          write=site.write, later=beside_search, between=writing.start, meanwhile=writing.rest)
             result.search = writing.finish()                       # 8. search, run while the rest is written
         except BaseException:
             writing.stop()
