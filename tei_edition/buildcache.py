@@ -120,10 +120,58 @@ def load(out) -> dict | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("toolkit") != __version__:
         return None
-    shapes = {"settings": str, "inputs": dict, "linked": dict, "files": dict, "pages": dict, "result": dict}
-    if any(not isinstance(data.get(name), kind) for name, kind in shapes.items()):
-        return None
-    return data
+    return data if _well_formed(data) else None
+
+
+# The manifest's shape, field by field, so that a build reads nothing it has not checked: a
+# type; a dict for a record with these fields; a one-item list for a list of that; or one of
+# the tagged tuples below.
+def _mapping(key, value) -> tuple:
+    return ("mapping", key, value)
+
+
+def _row(*parts) -> tuple:
+    return ("row", parts)
+
+
+def _one_of(*values) -> tuple:
+    return ("one of", values)
+
+
+_FINDING = _row(int, int, _one_of("error", "warning"), str, str)  # line, column, severity, message, rule
+_REPORTS = [_row(str, [_FINDING])]  # [path, findings] per file
+_SHAPE = {
+    "settings": str,
+    "inputs": _mapping(str, str),
+    "linked": _mapping(str, str),
+    "files": _mapping(str, int),
+    "pages": _mapping(str, {"key": str, "sha256": str, "warnings": [_FINDING], "links": _mapping(str, str)}),
+    "result": {"pages": [str], "files": [str], "texts": int, "notes": [str], "report": _REPORTS,
+               "render": _REPORTS},
+}
+
+
+def _fits(value, shape) -> bool:
+    """Whether ``value`` (read from JSON) has ``shape`` (see :data:`_SHAPE`)."""
+    if isinstance(shape, type):
+        return isinstance(value, shape) and not (shape is int and isinstance(value, bool))
+    if isinstance(shape, dict):
+        return isinstance(value, dict) and all(name in value and _fits(value[name], part)
+                                               for name, part in shape.items())
+    if isinstance(shape, list):
+        return isinstance(value, list) and all(_fits(item, shape[0]) for item in value)
+    tag = shape[0]
+    if tag == "mapping":
+        return isinstance(value, dict) and all(_fits(key, shape[1]) and _fits(item, shape[2])
+                                               for key, item in value.items())
+    if tag == "row":
+        return (isinstance(value, list) and len(value) == len(shape[1])
+                and all(_fits(item, part) for item, part in zip(value, shape[1])))
+    return value in shape[1]  # one of
+
+
+def _well_formed(data: dict) -> bool:
+    return _fits(data, _SHAPE)
 
 
 def site_intact(out, manifest: dict) -> bool:

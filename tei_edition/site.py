@@ -114,6 +114,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     after without tearing the interpreter down (the command line), since
     freeing them takes about 0.2 s per 1,000 texts.
     """
+    from tei_edition import buildcache
     from tei_edition.sitewriter import SiteWriter, check_output_location
 
     named = [Path(p) for p in paths] or [inputs.DEFAULT_TEXTS]
@@ -137,7 +138,7 @@ def build(paths=(), out="_site", *, force: bool = False, stylesheet=None, title:
     params = _params(plan, title, lang, searchable=searchable, timestamp=timestamp)
     pages: dict[str, str | bytes] = {}
     downloads, data = _downloads(plan)                             # 6. data downloads (made on the workers)
-    with SiteWriter(result.out, inputs=named) as site:             # 7. each page written as it comes
+    with SiteWriter(result.out, inputs=named, own=(buildcache.CACHE_DIR,)) as site:             # 7. each page written as it comes
         writing = _Writing(site, plan, searchable=searchable, language=_text_language(plan, lang),
                            threads=jobs if executor is None else None)
         # The data downloads keep the workers busy while Pagefind runs; without search there is
@@ -320,7 +321,7 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
     if cache is not None:
         cache.keys(plan, params)
         for number, source in enumerate(plan.texts):
-            old = cache.old_page(source.page)
+            old = cache.old_page(source.page, plan)
             if old is not None:
                 reused[number] = old
     wanted = [n for n in range(len(plan.texts)) if n not in reused]
@@ -632,12 +633,15 @@ class _Cache:
             own.update(etree.tostring(source.site_tree))
             self.page_keys[source.page] = own.hexdigest()
 
-    def old_page(self, page: str) -> dict | None:
+    def old_page(self, page: str, plan: Plan) -> dict | None:
         from tei_edition import buildcache
 
         if self.timestamp or page not in self.page_keys:
             return None
-        return buildcache.old_page(self.out, self.previous, page, self.page_keys[page])
+        old = buildcache.old_page(self.out, self.previous, page, self.page_keys[page])
+        if old is not None and not all(plan.may_copy(name, path) for name, path in old["links"].items()):
+            return None  # rendered again: its links say what to copy
+        return old
 
     def rendered(self, page: str, html: str, report: FileReport, links: dict) -> None:
         from tei_edition import buildcache

@@ -382,6 +382,19 @@ class Plan:
             return f"{target.page}#{html_id}" if html_id else target.page
         return self._local_file(source, pointer.document)
 
+    def may_copy(self, name: str, path: str) -> bool:
+        """Whether ``name`` -> ``path``, a linked file recorded by an earlier build, is one that
+        :meth:`_local_file` could have made: a plain file under ``data/tei/`` from inside a named
+        input folder, not hidden, not TEI.  (A tampered cache must not copy other files into the site.)"""
+        if not name.startswith(f"{TEI_DATA}/") or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+            return False
+        real = Path(path)
+        if not real.is_absolute() or os.path.realpath(real) != str(real) or real.suffix.lower() in (".xml", ".tei"):
+            return False
+        root = next((r for r in self.roots if r in real.parents), None)
+        return (root is not None and real.is_file()
+                and not any(part.startswith(".") for part in real.relative_to(root).parts))
+
     def _local_file(self, source: Source, relative: str) -> str | None:
         """A file linked from a text, copied into the site if it lies inside a named input folder."""
         if "\\" in relative or relative.startswith("/") or any(part.startswith(".") and part not in (".", "..")

@@ -246,9 +246,10 @@ class SiteWriter:
     :meth:`open`, then :meth:`commit` or :meth:`discard`.
     """
 
-    def __init__(self, out_dir: str | os.PathLike, inputs=()):
+    def __init__(self, out_dir: str | os.PathLike, inputs=(), own=()):
         self.shown = str(out_dir)
         self.inputs = [Path(p) for p in inputs]
+        self.own = tuple(own)  # folders of the site whose whole content is the build's: never carried over
         self.target = _real(out_dir)
         self.root: Path | None = None  # the staging folder, while open
         self._written: set[str] = set()
@@ -408,7 +409,7 @@ class SiteWriter:
             self._lock.flush()
             os.chmod(self.root / MARKER, FILE_MODE)
             if os.path.isdir(self.target) and is_our_site(self.target):
-                _carry_over(self.target, self.root, _listed_files(self.target), self.shown)
+                _carry_over(self.target, self.root, _listed_files(self.target), self.shown, self.own)
             with _no_interrupts():  # Ctrl-C during the swap would leave the bookkeeping behind the folders
                 self._swap()
         except OSError as error:
@@ -493,39 +494,48 @@ def _site_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _carry_over(old: Path, new: Path, listed: set[str], shown: str) -> None:
+def _carry_over(old: Path, new: Path, listed: set[str], shown: str, own=()) -> None:
     """Give the new site every file of the old one that the old build did not write.
 
     Hard links (same file system) make this cheap and leave the old site whole
     until the swap; a clash with a file the new build wrote is refused rather
-    than resolved by deleting one of them.
+    than resolved by deleting one of them.  Nothing is carried over from the
+    folders named in ``own`` (or a file in their place): they are the build's.
     """
     for current, folders, files in os.walk(old):
-        folders.sort()
         here = Path(current)
+        folders[:] = sorted(f for f in folders if (here / f).relative_to(old).as_posix() not in own)
         for name in sorted(files) + [f for f in folders if (here / f).is_symlink()]:
             source = here / name
             relative = source.relative_to(old).as_posix()
-            if relative == MARKER or relative in listed:
+            if relative == MARKER or relative in listed or relative in own:
                 continue
             destination = new / relative
             if os.path.lexists(destination):
-                raise UsageProblem(
-                    f"{shown}: {relative} is not a file the last build wrote (someone put it there), and this build "
-                    f"writes a file of that name; move it away and build again"
-                )
-            _make_folders(new, destination.parent)
-            if source.is_symlink():
-                os.symlink(os.readlink(source), destination)
-            else:
-                try:
-                    os.link(source, destination)
-                except OSError:
-                    shutil.copy2(source, destination)
+                raise _clash(shown, relative)
+            try:  # a folder of that name is a file in the new site
+                _make_folders(new, destination.parent)
+                if source.is_symlink():
+                    os.symlink(os.readlink(source), destination)
+                else:
+                    try:
+                        os.link(source, destination)
+                    except OSError:
+                        shutil.copy2(source, destination)
+            except (FileExistsError, NotADirectoryError):
+                raise _clash(shown, relative) from None
         for name in folders:
             folder = here / name
             if not folder.is_symlink() and not any(os.scandir(folder)):
-                _make_folders(new, new / folder.relative_to(old))
+                try:
+                    _make_folders(new, new / folder.relative_to(old))
+                except (FileExistsError, NotADirectoryError):
+                    raise _clash(shown, folder.relative_to(old).as_posix()) from None
+
+
+def _clash(shown: str, relative: str) -> UsageProblem:
+    return UsageProblem(f"{shown}: {relative} is not a file the last build wrote (someone put it there), and this "
+                        f"build writes a file of that name; move it away and build again")
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:

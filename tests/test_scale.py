@@ -281,6 +281,89 @@ def test_a_damaged_or_foreign_cache_is_not_trusted(corpus, tmp_path, no_search, 
     assert _tree(site) == expected
 
 
+def _first_page(data: dict) -> dict:
+    return data["pages"][sorted(data["pages"])[0]]
+
+
+# Manifests that parse as JSON, of this version, with one field deep inside of the wrong shape.
+INNER_DAMAGE = {
+    "a finding too short": lambda d: _first_page(d)["warnings"].append([1, 2, "warning"]),
+    "an unknown severity": lambda d: _first_page(d)["warnings"].append([1, 2, "fatal", "m", "r"]),
+    "links a list": lambda d: _first_page(d).__setitem__("links", ["a"]),
+    "a link to a number": lambda d: _first_page(d).__setitem__("links", {"data/tei/x.txt": 5}),
+    "a page without its hash": lambda d: _first_page(d).pop("sha256"),
+    "a size as text": lambda d: d["files"].__setitem__(sorted(d["files"])[0], "12"),
+    "a size true": lambda d: d["files"].__setitem__(sorted(d["files"])[0], True),
+    "the result without report": lambda d: d["result"].pop("report"),
+    "a report row of three": lambda d: d["result"]["report"].append(["a.xml", [], "x"]),
+    "texts as text": lambda d: d["result"].__setitem__("texts", "6"),
+    "an input hash as a number": lambda d: d["inputs"].__setitem__(sorted(d["inputs"])[0], 1),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(INNER_DAMAGE))
+@pytest.mark.parametrize("then", ["nothing", "a text edited"])
+def test_a_cache_damaged_inside_is_not_trusted(corpus, tmp_path, no_search, cli_run, damage, then):
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    manifest = site / buildcache.MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    INNER_DAMAGE[damage](data)
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert buildcache.load(site) is None
+    if then == "a text edited":
+        text = corpus / "texts" / "t00002.xml"
+        text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+    clean = tmp_path / "clean"
+    build([corpus], clean, clean=True)
+    assert _tree(site) == _tree(clean)
+
+
+@pytest.mark.parametrize("damage", ["the cache folder is a file", "the manifest is a folder",
+                                    "the manifest is a folder with a file in it", "a file of someone's in the cache"])
+def test_whatever_is_in_the_cache_folder_is_the_builds_to_replace(corpus, tmp_path, no_search, cli_run, damage):
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    cache = site / buildcache.CACHE_DIR
+    if damage != "a file of someone's in the cache":
+        shutil.rmtree(cache)
+    if damage == "the cache folder is a file":
+        cache.write_text("junk")
+    elif damage.startswith("the manifest is a folder"):
+        (site / buildcache.MANIFEST).mkdir(parents=True)
+        if damage.endswith("in it"):
+            (site / buildcache.MANIFEST / "x").write_text("junk")
+    else:  # and a text edited, or the rebuild would rightly leave the site alone
+        (cache / "notes.txt").write_text("mine")
+        text = corpus / "texts" / "t00002.xml"
+        text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+    clean = tmp_path / "clean"
+    build([corpus], clean, clean=True)
+    assert _tree(site, cache=True).keys() == _tree(clean, cache=True).keys()
+    assert _tree(site) == _tree(clean)
+
+
+def test_a_tampered_cache_cannot_copy_other_files_into_the_site(corpus, tmp_path, no_search, cli_run):
+    secret = tmp_path / "secret.txt"  # outside the input folder
+    secret.write_text("not for the web")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    manifest = site / buildcache.MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for page in data["pages"].values():
+        page["links"] = {"data/tei/secret.txt": str(secret)}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    text = corpus / "texts" / "t00002.xml"  # so that the other pages are taken from the cache
+    text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+    assert not (site / "data" / "tei" / "secret.txt").exists()
+    clean = tmp_path / "clean"
+    build([corpus], clean, clean=True)
+    assert _tree(site) == _tree(clean)
+
+
 def test_editing_only_an_included_file_rebuilds_the_page(corpus, tmp_path, no_search, cli_run):
     # The inputs' own hashes say nothing about the files they XInclude: a
     # text that includes is never taken as unchanged.
