@@ -11,12 +11,14 @@ behind by a failed build.  It records:
   user's ``--xslt`` and the stylesheets beside it, and the build's options
   (title, language, ``--force``, whether Pagefind is there, the paths named);
 * ``inputs``: the SHA-256 of every input file, and of every local file the
-  texts link to (copied into the site);
+  texts link to (copied into the site); ``absent``: the local files they
+  link that were not there (a page links one once it is);
 * ``files``: every file of the site with its size, to notice a damaged site;
 * per text page: a key (the hash of the rendered copy of the text, with its
   mention ids, and of everything its page takes from other files: register
   entries' labels and places, other texts' pages and ids, the parameters),
-  the page's SHA-256, its rendering warnings and the files it links.
+  the page's SHA-256, its rendering warnings, the files it links and those
+  it would link if they were there.
 
 Two uses (:func:`tei_edition.site.build`):
 
@@ -47,7 +49,7 @@ from tei_edition.parsing import XINCLUDE_MARK_LENGTH, mentions_xinclude
 
 CACHE_DIR = ".tei-edition-cache"
 MANIFEST = f"{CACHE_DIR}/manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: files linked but missing ("absent")
 
 
 def file_hash(path) -> str | None:
@@ -144,8 +146,10 @@ _SHAPE = {
     "settings": str,
     "inputs": _mapping(str, str),
     "linked": _mapping(str, str),
+    "absent": [str],
     "files": _mapping(str, int),
-    "pages": _mapping(str, {"key": str, "sha256": str, "warnings": [_FINDING], "links": _mapping(str, str)}),
+    "pages": _mapping(str, {"key": str, "sha256": str, "warnings": [_FINDING], "links": _mapping(str, str),
+                            "absent": [str]}),
     "result": {"pages": [str], "files": [str], "texts": int, "notes": [str], "report": _REPORTS,
                "render": _REPORTS},
 }
@@ -195,7 +199,8 @@ def unchanged(manifest: dict | None, settings: str, inputs: dict[str, str]) -> b
         return False
     if any(digest.endswith(INCLUDES) for digest in inputs.values()):
         return False  # an included file may have changed: go on, pages are still reused by their content keys
-    return all(file_hash(path) == digest for path, digest in manifest["linked"].items())
+    return (all(file_hash(path) == digest for path, digest in manifest["linked"].items())
+            and not any(os.path.isfile(path) for path in manifest["absent"]))
 
 
 def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
@@ -203,8 +208,8 @@ def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
     if manifest is None:
         return None
     entry = manifest["pages"].get(page)
-    if not isinstance(entry, dict) or entry.get("key") != key:
-        return None
+    if not isinstance(entry, dict) or entry.get("key") != key or any(os.path.isfile(p) for p in entry["absent"]):
+        return None  # (a file it would link is there now)
     try:
         data = (Path(out) / page).read_bytes()
     except OSError:
@@ -212,12 +217,13 @@ def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
     if text_hash(data) != entry.get("sha256"):
         return None
     try:
-        return {"html": data.decode("utf-8"), "warnings": list(entry["warnings"]), "links": dict(entry["links"])}
+        return {"html": data.decode("utf-8"), "warnings": list(entry["warnings"]), "links": dict(entry["links"]),
+                "absent": list(entry["absent"])}
     except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None
 
 
-def manifest(settings: str, inputs: dict, linked: dict, files: dict, pages: dict, result: dict) -> str:
+def manifest(settings: str, inputs: dict, linked: dict, absent: list, files: dict, pages: dict, result: dict) -> str:
     return json.dumps({"format": FORMAT, "toolkit": __version__, "settings": settings, "inputs": inputs,
-                       "linked": linked, "files": files, "pages": pages, "result": result},
+                       "linked": linked, "absent": absent, "files": files, "pages": pages, "result": result},
                       sort_keys=True, indent=0) + "\n"

@@ -349,7 +349,7 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
                 made = workers.ordered([executor.submit(_render_task, ("site", spec)) for spec in later])
                 if meanwhile is not None:
                     meanwhile()
-                for name, content, _links in made:  # data: they link nothing
+                for name, content, _links, _absent in made:  # data: they link nothing
                     _keep(pages, write, name, content)
             except BaseException:  # a refused text, Ctrl-C: the rest is not rendered
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -362,10 +362,11 @@ def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache
                 outcomes, write) -> None:
     """The rendered pages from ``outcomes`` and the reused ones, in input order, into ``pages`` (and ``write``)."""
     for _spec in site_pages:
-        name, html, links = next(outcomes)
+        name, html, links, absent = next(outcomes)
         _keep(pages, write, name, html)
         for link, path in links.items():
             plan.files.setdefault(link, path)
+        plan.absent |= absent
     done: dict = {}
     for number, source in enumerate(plan.texts):
         if number in reused:
@@ -374,10 +375,11 @@ def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache
             for line, column, severity, message, rule in old["warnings"]:
                 report.add(line, column, severity, message, rule)
             page, links, problem = old["html"], {name: Path(path) for name, path in old["links"].items()}, None
+            absent = set(old["absent"])
         else:
             while number not in done:
                 done.update((outcome[0], outcome) for outcome in next(outcomes))
-            _number, page, report, problem, links = done.pop(number)
+            _number, page, report, problem, links, absent = done.pop(number)
         if problem is not None:
             if not force:  # the path as the user named it, not the parser's absolute URL
                 raise XMLProblem(str(source.path), *problem[1:])
@@ -385,11 +387,12 @@ def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache
         else:
             _keep(pages, write, source.page, page)
             if cache is not None:
-                cache.rendered(source.page, page, report, links)
+                cache.rendered(source.page, page, report, links, absent)
         if report.diagnostics:
             result.render.append(report)
         for name, path in links.items():
             plan.files.setdefault(name, path)
+        plan.absent |= absent
 
 
 def _keep(pages: dict, write, name: str, page) -> None:
@@ -404,19 +407,20 @@ def _render_task(task):
 
 
 def _render_site_page(spec):
-    """In a worker (or here): one site page, and the local files it links."""
+    """In a worker (or here): one site page, the local files it links and those it would link."""
     plan, _params, _stylesheet, site = _RENDERING
     name, method, arguments = spec
-    shared, plan.files = plan.files, {}
+    shared, plan.files, plan.absent = (plan.files, plan.absent), {}, set()
     try:
         html = _PAGE_MAKERS[method](site, *arguments) if method in _PAGE_MAKERS else getattr(site, method)(*arguments)
-        return name, html, plan.files
+        return name, html, plan.files, plan.absent
     finally:
-        plan.files = shared
+        plan.files, plan.absent = shared
 
 
 def _render_chunk(numbers: list[int]):
-    """In a worker (or here): the pages of ``plan.texts[n]`` for n in ``numbers``, and the files they link."""
+    """In a worker (or here): the pages of ``plan.texts[n]`` for n in ``numbers``, the files they link
+    and those they would link if they were there."""
     from tei_edition.rendering import render_document
 
     plan, params, stylesheet, _site = _RENDERING
@@ -425,16 +429,17 @@ def _render_chunk(numbers: list[int]):
         source = plan.texts[number]
         report = FileReport(str(source.path))
         page_params = {**params, "current-page": source.page, "tei-source-href": source.tei_href}
-        shared, plan.files = plan.files, {}  # the local files this page links, whoever linked them first
+        # the local files this page links (whoever linked them first), and those missing
+        shared, plan.files, plan.absent = (plan.files, plan.absent), {}, set()
         try:
             page = render_document(source.site_tree, register_links=plan.lookup(source),
                                    params=page_params, stylesheet=stylesheet, report=report)
-            rendered.append((number, page, report, None, plan.files))
+            rendered.append((number, page, report, None, plan.files, plan.absent))
         except XMLProblem as problem:  # sent as fields: the exception does not pickle
-            rendered.append((number, None, report,
-                             (problem.path, problem.line, problem.column, problem.message, problem.rule), plan.files))
+            rendered.append((number, None, report, (problem.path, problem.line, problem.column, problem.message,
+                                                    problem.rule), plan.files, plan.absent))
         finally:
-            plan.files = shared
+            plan.files, plan.absent = shared
     return rendered
 
 
@@ -643,13 +648,14 @@ class _Cache:
             return None  # rendered again: its links say what to copy
         return old
 
-    def rendered(self, page: str, html: str, report: FileReport, links: dict) -> None:
+    def rendered(self, page: str, html: str, report: FileReport, links: dict, absent: set) -> None:
         from tei_edition import buildcache
 
         self.pages[page] = {
             "key": self.page_keys.get(page, ""), "sha256": buildcache.text_hash(html),
             "warnings": [[d.line, d.column, d.severity.value, d.message, d.rule] for d in report.diagnostics],
             "links": {name: str(path) for name, path in sorted(links.items())},
+            "absent": sorted(absent),
         }
 
     def write(self, site, result: BuildResult, plan: Plan) -> None:
@@ -664,5 +670,5 @@ class _Cache:
 
         recorded = {"pages": result.pages, "files": result.files, "texts": result.texts, "notes": result.notes,
                     "report": reports(result.report.files), "render": reports(result.render)}
-        site.write(buildcache.MANIFEST, buildcache.manifest(self.settings, self.inputs, linked, files, self.pages,
-                                                            recorded))
+        site.write(buildcache.MANIFEST, buildcache.manifest(self.settings, self.inputs, linked, sorted(plan.absent),
+                                                            files, self.pages, recorded))

@@ -191,6 +191,7 @@ class Plan:
         self.texts = [source for source in sources if source.is_text and source.tree is not None]
         self.kinds = [kind for kind in ENTRY_KINDS if index.entries.get(kind)]
         self.files: dict[str, Path] = {}  # site path -> local file to copy (linked from a text)
+        self.absent: set[str] = set()  # files a text links, inside an input folder, that are not there (yet)
         self.letters: dict[str, list[tuple[str, str, list[Entry]]]] = {}
         self.order: dict[str, list[Entry]] = {}  # each register's entries in the order of its page
         self._tei: dict[tuple[str, str], object] = {}
@@ -403,7 +404,10 @@ class Plan:
         shown = Path(os.path.normpath(os.path.abspath(source.path.parent / relative)))
         real = Path(os.path.realpath(shown))
         root = next((r for r in self.roots if r in real.parents), None)
-        if root is None or not real.is_file() or real.suffix.lower() in (".xml", ".tei"):
+        if root is None or real.suffix.lower() in (".xml", ".tei"):
+            return None
+        if not real.is_file():
+            self.absent.add(str(real))  # once it is there, the page links it: a rebuild must notice
             return None
         if any(part.startswith(".") for part in real.relative_to(root).parts):
             return None

@@ -232,6 +232,26 @@ def test_each_change_gives_the_site_of_a_clean_build(corpus, tmp_path, no_search
     assert _same_as_clean(corpus, site, tmp_path).cached
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_linked_file_that_appears_or_goes_is_noticed(corpus, tmp_path, no_search, jobs):
+    text = corpus / "texts" / "t00003.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="scan.txt">scan</ref></p>', 1), encoding="utf-8")
+    scan, site = corpus / "texts" / "scan.txt", tmp_path / "site"
+    assert _same_as_clean(corpus, site, tmp_path, jobs=jobs).built  # not there: no link
+    scan.write_text("a transcript")  # nothing else changed
+    appeared = _same_as_clean(corpus, site, tmp_path, jobs=jobs)
+    assert not appeared.cached and "data/tei/texts/scan.txt" in appeared.files
+    other = corpus / "texts" / "t00001.xml"  # with another text edited, the page is not taken from the cache
+    scan.unlink()
+    other.write_text(other.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    gone = _same_as_clean(corpus, site, tmp_path, jobs=jobs)
+    assert "data/tei/texts/scan.txt" not in gone.files
+    scan.write_text("back again")
+    other.write_text(other.read_text(encoding="utf-8").replace("<head>Changed ", "<head>", 1), encoding="utf-8")
+    assert "data/tei/texts/scan.txt" in _same_as_clean(corpus, site, tmp_path, jobs=jobs).files
+
+
 def test_a_rebuild_without_changes_does_no_work(corpus, tmp_path, no_search, monkeypatch):
     site = tmp_path / "site"
     first = build([corpus], site)
