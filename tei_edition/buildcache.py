@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 from tei_edition import __version__, resources
@@ -82,9 +83,13 @@ def settings_key(stylesheet, options: dict) -> str:
     _folder_hash(digest, resources.xslt_dir())
     _folder_hash(digest, resources.schemas_dir())
     if stylesheet is not None:
+        from tei_edition.rendering import stylesheet_files
+
         user = Path(stylesheet).expanduser().absolute()
         digest.update(str(user).encode())
-        _folder_hash(digest, user.parent, ("*.xsl", "*.xslt"), recursive=False)  # its imports usually sit beside it
+        for path in stylesheet_files(user):  # it and all it imports and includes
+            digest.update(f"{path}\n{file_hash(path) or '-'}\n".encode())
+        _folder_hash(digest, user.parent, ("*.xsl", "*.xslt"), recursive=False)  # what it may read with document()
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
@@ -93,24 +98,76 @@ def settings_key(stylesheet, options: dict) -> str:
 INCLUDES = "+xinclude"
 
 
-def _input_hash(path) -> str:
-    """The file's SHA-256, marked with INCLUDES when it uses XInclude (read in chunks)."""
+def _input_hash(path) -> tuple[str, bytes]:
+    """The file's SHA-256, marked with INCLUDES when it uses XInclude (read in chunks), and its
+    first bytes."""
     digest = hashlib.sha256()
     includes = False
-    tail = b""
+    head = tail = b""
     try:
         with open(path, "rb") as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
                 includes = includes or mentions_xinclude(tail + chunk)
+                head = head or chunk[:_HEAD]
                 tail = chunk[-XINCLUDE_MARK_LENGTH:]
     except OSError:
-        return "-"
-    return digest.hexdigest() + (INCLUDES if includes else "")
+        return "-", b""
+    return digest.hexdigest() + (INCLUDES if includes else ""), head
 
 
 def input_hashes(files) -> dict[str, str]:
-    return {Path(path).as_posix(): _input_hash(path) for path in files}
+    """Each input's hash, and (as ``schema HREF in FOLDER``) the hash of each schema the inputs name
+    in ``<?xml-model?>``, with the schemas beside it (its includes), or "-" where it is missing."""
+    hashes: dict[str, str] = {}
+    named: dict[tuple[str, str], Path] = {}
+    for path in files:
+        hashes[Path(path).as_posix()], head = _input_hash(path)
+        for href in _model_hrefs(head):
+            named.setdefault((href, os.path.dirname(os.path.abspath(path))), Path(path))
+    if named:
+        hashes.update(_schema_hashes(named))
+    return hashes
+
+
+_HEAD = 1 << 16  # where <?xml-model?> instructions are: before the root element
+_MODEL = re.compile(r"<\?xml-model\s(.*?)\?>", re.S)
+_SCHEMA_SUFFIXES = (".rng", ".rnc", ".sch", ".xsd", ".xsl", ".xslt")
+
+
+def _model_hrefs(head: bytes) -> list[str]:
+    from tei_edition.xmlmodel import pseudo_attributes
+
+    if b"x\x00m\x00l\x00-" in head or b"\x00x\x00m\x00l\x00-" in head:  # UTF-16
+        text = head.decode("utf-16", errors="replace")
+    elif b"<?xml-model" in head:
+        text = head.decode("latin-1")  # the pseudo-attributes of interest are ASCII in practice
+    else:
+        return []
+    return [href for match in _MODEL.finditer(text) if (href := pseudo_attributes(match[1]).get("href", ""))]
+
+
+def _schema_hashes(named: dict[tuple[str, str], Path]) -> dict[str, str]:
+    """Validation reads these schemas: a change to one must not leave the site as it was."""
+    from tei_edition.xmlmodel import Catalog
+
+    catalog = Catalog.default()
+    bundled = resources.schemas_dir().resolve()  # in the settings already
+    hashes: dict[str, str] = {}
+    done: set[Path] = set()
+    for (href, folder), document in sorted(named.items()):
+        found, _problem = catalog.locate(href, document)
+        hashes[f"schema {href} in {folder}"] = str(found) if found is not None else "-"
+        if found is None or bundled in found.resolve().parents:
+            continue
+        hashes[f"schema file {found.as_posix()}"] = file_hash(found) or "-"
+        if found.parent in done:
+            continue
+        done.add(found.parent)
+        for path in sorted(found.parent.iterdir()):
+            if path.suffix.lower() in _SCHEMA_SUFFIXES and path.is_file():
+                hashes[f"schema file {path.as_posix()}"] = file_hash(path) or "-"
+    return hashes
 
 
 def load(out) -> dict | None:

@@ -256,6 +256,7 @@ class Stylesheet:
     path: Path
     transform: etree.XSLT
     params: frozenset
+    files: tuple = ()  # (path, size, mtime) of every file it imports or includes, when compiled
 
 
 _cache: dict = {}
@@ -280,9 +281,17 @@ def load_stylesheet(path: str | os.PathLike | None = None) -> Stylesheet:
     key = (str(target), status.st_size, status.st_mtime_ns)
     with _cache_lock:
         found = _cache.get(key)
-        if found is None:
+        if found is None or any(_stamp(path) != stamp for path, *stamp in found.files):  # an import changed
             found = _cache[key] = _compile(target)
     return found
+
+
+def _stamp(path: Path) -> list:
+    try:
+        status = path.stat()
+    except OSError:
+        return []
+    return [status.st_size, status.st_mtime_ns]
 
 
 def _read_stylesheet(path: Path) -> etree._ElementTree:
@@ -355,10 +364,20 @@ def _collect(path: Path, tree, seen: set, params: set, top: bool) -> None:
             params.add(element.get("name"))
 
 
+def stylesheet_files(path) -> list[Path]:
+    """The stylesheet at ``path`` and every local file it imports or includes, however deep
+    (what a build's cache key must hash); UsageProblem for what :func:`load_stylesheet` refuses."""
+    path = Path(path).absolute()
+    seen = {path}
+    _collect(path, _read_stylesheet(path), seen, set(), top=True)
+    return sorted(seen)
+
+
 def _compile(path: Path) -> Stylesheet:
     tree = _read_stylesheet(path)
     params: set = set()
-    _collect(path, tree, {path}, params, top=True)
+    seen = {path}
+    _collect(path, tree, seen, params, top=True)
     # The checked imports are loaded by libxslt itself, relative to this
     # document's URL.  The stylesheet is moved onto a fresh document because
     # the parser of the policy module answers every load with nothing, which
@@ -376,7 +395,9 @@ def _compile(path: Path) -> Stylesheet:
         transform = etree.XSLT(document, access_control=_ACCESS, extensions=_EXTENSIONS)
     except etree.XSLTParseError as error:
         raise UsageProblem(_xslt_errors(path, error.error_log, "does not compile")) from None
-    return Stylesheet(path, transform, frozenset(params))
+    bundled = bundled_stylesheet(BASE_STYLESHEET).parent  # (part of the installed toolkit)
+    imported = tuple((file, *_stamp(file)) for file in sorted(seen - {path}) if bundled not in file.parents)
+    return Stylesheet(path, transform, frozenset(params), imported)
 
 
 def _xslt_errors(path: Path, log, what: str) -> str:

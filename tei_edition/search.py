@@ -89,6 +89,15 @@ def pagefind_executable() -> Path | None:
     return None
 
 
+def pagefind_identity() -> str | None:
+    """Which Pagefind would run (its path, size and time), for a build's cache key; None if none."""
+    executable = pagefind_executable()
+    if executable is None:
+        return None
+    status = executable.stat()
+    return f"{executable} {status.st_size} {status.st_mtime_ns}"
+
+
 def unavailable_reason() -> str | None:
     """None when search can be built; otherwise the sentence ``build`` should print."""
     if pagefind_executable() is None:

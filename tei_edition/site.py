@@ -583,7 +583,9 @@ class _Cache:
 
         self.out = Path(out)
         self.timestamp = timestamp
-        options = {**options, "search": options.get("search", True) and search.unavailable_reason() is None,
+        searched = options.get("search", True) and search.unavailable_reason() is None
+        options = {**options, "search": searched, "pagefind": search.pagefind_identity() if searched else None,
+                   "catalogs": os.environ.get("XML_CATALOG_FILES", ""),  # where <?xml-model?> schemas are found
                    "paths": [Path(p).as_posix() for p in named]}
         self.settings = buildcache.settings_key(stylesheet, options)
         self.inputs = buildcache.input_hashes(files)

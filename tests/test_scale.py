@@ -252,6 +252,51 @@ def test_a_linked_file_that_appears_or_goes_is_noticed(corpus, tmp_path, no_sear
     assert "data/tei/texts/scan.txt" in _same_as_clean(corpus, site, tmp_path, jobs=jobs).files
 
 
+RULES = """<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">
+  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+  <pattern><rule context="tei:TEI"><assert test="{test}">the rule says no</assert></rule></pattern>
+</schema>
+"""
+
+
+def test_a_change_to_a_schema_a_text_names_is_noticed(corpus, tmp_path, no_search, cli_run):
+    rules = corpus / "schemas" / "rules.sch"
+    rules.parent.mkdir()
+    rules.write_text(RULES.format(test="true()"), encoding="utf-8")
+    text = corpus / "texts" / "t00002.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace("<TEI", '<?xml-model href="../schemas/rules.sch" '
+                    'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n<TEI', 1), encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    rules.write_text(RULES.format(test="false()"), encoding="utf-8")  # the texts are as they were
+    code, stdout, _ = cli_run("build", corpus, "-o", site, "-q")
+    assert code == 1 and "the rule says no" in stdout
+    rules.unlink()
+    code, stdout, _ = cli_run("build", corpus, "-o", site, "-q")
+    assert code == 1 and "rules.sch named by <?xml-model?> not found" in stdout
+    rules.write_text(RULES.format(test="true()"), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+
+
+def test_a_change_deep_in_a_custom_stylesheet_is_noticed(corpus, tmp_path, no_search, cli_run):
+    (tmp_path / "x" / "lib").mkdir(parents=True)
+    custom = tmp_path / "x" / "custom.xsl"
+    custom.write_text('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                      '<xsl:import href="tei-edition:tei-html.xsl"/><xsl:include href="lib/extra.xsl"/>'
+                      '</xsl:stylesheet>', encoding="utf-8")
+    extra = tmp_path / "x" / "lib" / "extra.xsl"
+    template = ('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
+                'xmlns:tei="http://www.tei-c.org/ns/1.0"><xsl:template match="tei:head">{}</xsl:template>'
+                '</xsl:stylesheet>')
+    extra.write_text(template.format("HEAD-ONE"), encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q", "--xslt", custom)[0] == 0
+    extra.write_text(template.format("HEAD-TWO"), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q", "--xslt", custom)[0] == 0
+    pages = [p.read_text(encoding="utf-8") for p in site.glob("texts-*.html")]
+    assert len(pages) == 6 and all("HEAD-TWO" in page and "HEAD-ONE" not in page for page in pages)
+
+
 def test_a_rebuild_without_changes_does_no_work(corpus, tmp_path, no_search, monkeypatch):
     site = tmp_path / "site"
     first = build([corpus], site)
