@@ -109,7 +109,7 @@ def _input_hash(path) -> tuple[str, bytes]:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
                 includes = includes or mentions_xinclude(tail + chunk)
-                head = head or chunk[:_HEAD]
+                head = head or _prolog(chunk)
                 tail = chunk[-XINCLUDE_MARK_LENGTH:]
     except OSError:
         return "-", b""
@@ -130,16 +130,28 @@ def input_hashes(files) -> dict[str, str]:
     return hashes
 
 
-_HEAD = 1 << 16  # where <?xml-model?> instructions are: before the root element
+_HEAD = 1 << 16  # how far into a file its prolog is looked for
+# One item of a prolog: a processing instruction, a comment, the DOCTYPE (with its internal subset).
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S)
 _MODEL = re.compile(r"<\?xml-model\s(.*?)\?>", re.S)
 _SCHEMA_SUFFIXES = (".rng", ".rnc", ".sch", ".xsd", ".xsl", ".xslt")
+
+
+def _prolog(chunk: bytes) -> bytes:
+    """What comes before the root element (where <?xml-model?> instructions are); UTF-16 whole."""
+    if chunk[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+        return chunk[:_HEAD]
+    at = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+    while (item := _PROLOG_ITEM.match(chunk, at, _HEAD)) and item.end() > at:
+        at = item.end()
+    return chunk[:at]
 
 
 def _model_hrefs(head: bytes) -> list[str]:
     from tei_edition.xmlmodel import pseudo_attributes
 
-    if b"x\x00m\x00l\x00-" in head or b"\x00x\x00m\x00l\x00-" in head:  # UTF-16
-        text = head.decode("utf-16", errors="replace")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+        text = head.decode("utf-16-be" if head[:1] == b"\x00" else "utf-16", errors="replace")
     elif b"<?xml-model" in head:
         text = head.decode("latin-1")  # the pseudo-attributes of interest are ASCII in practice
     else:
