@@ -141,6 +141,27 @@ def _within(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
 
 
+def _real_paths(paths) -> list[str]:
+    """``os.path.realpath`` of each path, each folder resolved once (a build names thousands of files
+    in a few folders): then one ``lstat`` per file, not one per part of its path."""
+    folders: dict[str, str] = {}
+    found = []
+    for path in paths:
+        absolute = os.path.abspath(path)
+        folder, name = os.path.split(absolute)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder)
+        joined = os.path.join(real, name) if name else real
+        found.append(os.path.realpath(joined) if name and os.path.islink(joined) else joined)
+    return found
+
+
+def _inside(inner: str, outer: str) -> bool:
+    """Whether the real path ``inner`` is ``outer`` or below it."""
+    return inner == outer or inner.startswith(outer if outer.endswith(os.sep) else outer + os.sep)
+
+
 def check_output_location(output: str | os.PathLike, inputs=()) -> None:
     """Refuse an output path that would overwrite, contain or sit inside the inputs.
 
@@ -151,20 +172,20 @@ def check_output_location(output: str | os.PathLike, inputs=()) -> None:
     as well as an output folder.  Raises UsageProblem (exit 2).
     """
     shown = str(output)
-    target = _real(output)
-    for given in inputs:
-        source = _real(given)
+    target = str(_real(output))
+    inputs = list(inputs)
+    for given, source in zip(inputs, _real_paths(inputs)):
         if target == source:
-            if source.is_dir():
+            if os.path.isdir(source):
                 raise UsageProblem(
                     f"{shown}: refusing to write into the source folder {given}; choose an output folder outside it (e.g. -o _site)"
                 )
             raise UsageProblem(f"{shown}: refusing to overwrite the input file {given}")
-        if source.is_dir() and _within(target, source):
+        if _inside(target, source) and os.path.isdir(source):
             raise UsageProblem(
                 f"{shown}: refusing to write inside the source folder {given}; choose an output folder outside it (e.g. -o _site)"
             )
-        if _within(source, target):
+        if _inside(source, target):
             raise UsageProblem(
                 f"{shown}: refusing to write here: it contains the input {given}; choose an output folder that holds no source file (e.g. -o _site)"
             )
