@@ -100,7 +100,7 @@ INCLUDES = "+xinclude"
 
 def _input_hash(path) -> tuple[str, bytes]:
     """The file's SHA-256, marked with INCLUDES when it uses XInclude (read in chunks), and its
-    first bytes."""
+    prolog (see :func:`_prolog`)."""
     digest = hashlib.sha256()
     includes = False
     head = tail = b""

@@ -94,7 +94,10 @@ def pagefind_identity() -> str | None:
     executable = pagefind_executable()
     if executable is None:
         return None
-    status = executable.stat()
+    try:
+        status = executable.stat()
+    except OSError:
+        return None
     return f"{executable} {status.st_size} {status.st_mtime_ns}"
 
 
