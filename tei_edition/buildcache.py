@@ -43,6 +43,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
 from tei_edition import __version__, resources
@@ -130,19 +131,21 @@ def input_hashes(files) -> dict[str, str]:
     return hashes
 
 
-_HEAD = 1 << 16  # how far into a file its prolog is looked for
-# One item of a prolog: a processing instruction, a comment, the DOCTYPE (with its internal subset).
-_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S)
+_UTF16_HEAD = 1 << 16  # how much of a UTF-16 input is searched for <?xml-model?>
+# One item of a prolog: a processing instruction, a comment, the DOCTYPE with its internal
+# subset (whose declarations may hold "]" and ">" in quotes, comments and instructions).
+_PROLOG_ITEM = re.compile(  # atomic and possessive throughout: linear on hostile input
+    rb"""\s*+(?><\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>"']++|"[^"]*+"|'[^']*+'"""
+    rb"""|\[(?:(?><!--.*?-->)|(?><\?.*?\?>)|"[^"]*+"|'[^']*+'|[^\]"'<]++|<(?![!?])|<!(?!--))*+\])*+>)""", re.S)
 _MODEL = re.compile(r"<\?xml-model\s(.*?)\?>", re.S)
-_SCHEMA_SUFFIXES = (".rng", ".rnc", ".sch", ".xsd", ".xsl", ".xslt")
 
 
 def _prolog(chunk: bytes) -> bytes:
     """What comes before the root element (where <?xml-model?> instructions are); UTF-16 whole."""
     if chunk[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
-        return chunk[:_HEAD]
+        return chunk[:_UTF16_HEAD]
     at = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
-    while (item := _PROLOG_ITEM.match(chunk, at, _HEAD)) and item.end() > at:
+    while (item := _PROLOG_ITEM.match(chunk, at)) and item.end() > at:
         at = item.end()
     return chunk[:at]
 
@@ -160,34 +163,63 @@ def _model_hrefs(head: bytes) -> list[str]:
 
 
 def _schema_hashes(named: dict[tuple[str, str], Path]) -> dict[str, str]:
-    """Validation reads these schemas: a change to one must not leave the site as it was."""
+    """Validation reads these schemas and what they include: a change to one must not leave the
+    site as it was."""
     from tei_edition.xmlmodel import Catalog
 
     catalog = Catalog.default()
     bundled = resources.schemas_dir().resolve()  # in the settings already
     hashes: dict[str, str] = {}
-    done: set[Path] = set()
     for (href, folder), document in sorted(named.items()):
         found, _problem = catalog.locate(href, document)
         hashes[f"schema {href} in {folder}"] = str(found) if found is not None else "-"
-        if found is None or bundled in found.resolve().parents:
-            continue
-        hashes[f"schema file {found.as_posix()}"] = file_hash(found) or "-"
-        if found.parent in done:
-            continue
-        done.add(found.parent)
-        for path in sorted(found.parent.iterdir()):
-            if path.suffix.lower() in _SCHEMA_SUFFIXES and path.is_file():
-                hashes[f"schema file {path.as_posix()}"] = file_hash(path) or "-"
+        if found is not None and bundled not in found.resolve().parents:
+            for path in _schema_files(found, hashes):
+                hashes[f"schema file {path}"] = file_hash(path) or "-"
     return hashes
+
+
+# What a schema reads besides itself: RELAX NG include/externalRef, Schematron include/extends,
+# XSLT import/include (Schematron may carry XSLT), XInclude.
+_SCHEMA_REFERENCES = (
+    "{http://relaxng.org/ns/structure/1.0}include", "{http://relaxng.org/ns/structure/1.0}externalRef",
+    "{http://purl.oclc.org/dsdl/schematron}include", "{http://purl.oclc.org/dsdl/schematron}extends",
+    "{http://www.w3.org/1999/XSL/Transform}import", "{http://www.w3.org/1999/XSL/Transform}include",
+    "{http://www.w3.org/2001/XInclude}include",
+)
+
+
+def _schema_files(schema: Path, known: dict) -> list[str]:
+    """``schema`` and every local file it includes, however deep (those not in ``known`` yet)."""
+    from urllib.parse import unquote, urlsplit
+
+    from tei_edition.parsing import parse_file
+
+    found: list[str] = []
+    waiting = [Path(os.path.abspath(schema))]
+    while waiting:
+        path = waiting.pop()
+        if f"schema file {path}" in known or str(path) in found:
+            continue
+        found.append(str(path))
+        try:
+            tree = parse_file(path)
+        except Exception:  # noqa: BLE001 - whatever it is, validation will say so; its bytes are hashed
+            continue
+        for element in tree.iter(_SCHEMA_REFERENCES):
+            href = (element.get("href") or "").strip()
+            parts = urlsplit(href)
+            if href and not parts.scheme and not parts.netloc:  # a URL is never read
+                waiting.append(Path(os.path.normpath(path.parent / unquote(parts.path))))
+    return found
 
 
 def load(out) -> dict | None:
     """The manifest of the site in ``out``, or None when there is none we can trust."""
-    path = Path(out) / MANIFEST
+    text = _read_plain_file(Path(out) / MANIFEST)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        data = json.loads(text.decode("utf-8")) if text is not None else None
+    except (ValueError, UnicodeDecodeError, RecursionError):  # ([[[[... nested past Python's limit)
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("toolkit") != __version__:
         return None
@@ -268,8 +300,11 @@ def unchanged(manifest: dict | None, settings: str, inputs: dict[str, str]) -> b
         return False
     if any(digest.endswith(INCLUDES) for digest in inputs.values()):
         return False  # an included file may have changed: go on, pages are still reused by their content keys
-    return (all(file_hash(path) == digest for path, digest in manifest["linked"].items())
-            and not any(os.path.isfile(path) for path in manifest["absent"]))
+    # a linked file is still itself (not now a link elsewhere) with the same bytes; a file that
+    # would have been linked is still as it was (missing, or a link out of the input folders)
+    return (all(os.path.realpath(path) == path and file_hash(path) == digest
+                for path, digest in manifest["linked"].items())
+            and all(link_probe(probe) == probe for probe in manifest["absent"]))
 
 
 def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
@@ -277,11 +312,10 @@ def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
     if manifest is None:
         return None
     entry = manifest["pages"].get(page)
-    if not isinstance(entry, dict) or entry.get("key") != key or any(os.path.isfile(p) for p in entry["absent"]):
+    if not isinstance(entry, dict) or entry.get("key") != key or any(link_probe(p) != p for p in entry["absent"]):
         return None  # (a file it would link is there now)
-    try:
-        data = (Path(out) / page).read_bytes()
-    except OSError:
+    data = _read_plain_file(Path(out) / page)
+    if data is None:
         return None
     if text_hash(data) != entry.get("sha256"):
         return None
@@ -290,6 +324,33 @@ def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
                 "absent": list(entry["absent"])}
     except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None
+
+
+def link_probe(path: str) -> str:
+    """What a linked local file ``path`` is now: itself, where it leads, and whether that is a file.
+
+    Recorded for a link that did not lead to a file to copy (see ``Plan.absent``); given the
+    recorded value, gives its path again and says what it is now, so a change is seen."""
+    shown = path.split("\x00", 1)[0]
+    real = os.path.realpath(shown)
+    return f"{shown}\x00{real}\x00{'file' if os.path.isfile(real) else '-'}"
+
+
+def _read_plain_file(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a plain file (not a FIFO, which would block, or a device)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with open(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 def manifest(settings: str, inputs: dict, linked: dict, absent: list, files: dict, pages: dict, result: dict) -> str:

@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_edition import inputs, resources, search
+from tei_edition import inputs, parsing, resources, search
 from tei_edition.diagnostics import FileReport, Report
 from tei_edition.errors import ExitCode, TeiEditionError, XMLProblem
 from tei_edition.parsing import parse_file
@@ -586,6 +586,7 @@ class _Cache:
         searched = options.get("search", True) and search.unavailable_reason() is None
         options = {**options, "search": searched, "pagefind": search.pagefind_identity() if searched else None,
                    "catalogs": os.environ.get("XML_CATALOG_FILES", ""),  # where <?xml-model?> schemas are found
+                   "huge": parsing.current_policy().huge,  # --huge reads files a normal run refuses
                    "paths": [Path(p).as_posix() for p in named]}
         self.settings = buildcache.settings_key(stylesheet, options)
         self.inputs = buildcache.input_hashes(files)

@@ -44,6 +44,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from tei_edition import pointers
+from tei_edition.buildcache import link_probe
 from tei_edition.errors import XMLProblem
 from tei_edition.parsing import parse_bytes
 from tei_edition.registers import ENTRY_KINDS, Entry, Index, sort_key
@@ -384,36 +385,41 @@ class Plan:
         return self._local_file(source, pointer.document)
 
     def may_copy(self, name: str, path: str) -> bool:
-        """Whether ``name`` -> ``path``, a linked file recorded by an earlier build, is one that
-        :meth:`_local_file` could have made: a plain file under ``data/tei/`` from inside a named
-        input folder, not hidden, not TEI.  (A tampered cache must not copy other files into the site.)"""
+        """Whether ``name`` -> ``path``, a linked file recorded by an earlier build, is what a link
+        to that file gives now (:meth:`_linkable`).  A tampered cache must not copy other files
+        into the site."""
         if not name.startswith(f"{TEI_DATA}/") or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
             return False
-        real = Path(path)
-        if not real.is_absolute() or os.path.realpath(real) != str(real) or real.suffix.lower() in (".xml", ".tei"):
-            return False
-        root = next((r for r in self.roots if r in real.parents), None)
-        return (root is not None and real.is_file()
-                and not any(part.startswith(".") for part in real.relative_to(root).parts))
+        found = self._linkable(self.common.joinpath(*name[len(TEI_DATA) + 1:].split("/")), note_absent=False)
+        return found is not None and found[0] == name and str(found[1]) == path
 
     def _local_file(self, source: Source, relative: str) -> str | None:
         """A file linked from a text, copied into the site if it lies inside a named input folder."""
         if "\\" in relative or relative.startswith("/") or any(part.startswith(".") and part not in (".", "..")
                                                               for part in relative.split("/")):
             return None
-        shown = Path(os.path.normpath(os.path.abspath(source.path.parent / relative)))
+        found = self._linkable(Path(os.path.normpath(os.path.abspath(source.path.parent / relative))))
+        if found is None:
+            return None
+        name, real = found
+        self.files.setdefault(name, real)
+        return quote(name)
+
+    def _linkable(self, shown: Path, note_absent: bool = True) -> tuple[str, Path] | None:
+        """(site name, real path) of the local file at ``shown`` if it may be copied into the site.
+
+        A link that leads to no file, or out of the input folders, is noted in :attr:`absent`
+        (with where it leads): a later build looks whether that is still so."""
         real = Path(os.path.realpath(shown))
         root = next((r for r in self.roots if r in real.parents), None)
-        if root is None or real.suffix.lower() in (".xml", ".tei"):
+        if root is None or not real.is_file():
+            if note_absent:
+                self.absent.add(link_probe(str(shown)))
             return None
-        if not real.is_file():
-            self.absent.add(str(real))  # once it is there, the page links it: a rebuild must notice
-            return None
-        if any(part.startswith(".") for part in real.relative_to(root).parts):
+        if real.suffix.lower() in (".xml", ".tei") or any(part.startswith(".") for part in real.relative_to(root).parts):
             return None
         try:
             rel = shown.relative_to(self.common).as_posix()
         except ValueError:
             return None
-        self.files.setdefault(f"{TEI_DATA}/{rel}", real)
-        return f"{TEI_DATA}/{quote(rel)}"
+        return f"{TEI_DATA}/{rel}", real

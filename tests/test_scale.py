@@ -278,6 +278,43 @@ def test_a_change_to_a_schema_a_text_names_is_noticed(corpus, tmp_path, no_searc
     assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
 
 
+PART = """<pattern xmlns="http://purl.oclc.org/dsdl/schematron">
+  <rule context="tei:TEI"><assert test="{test}">the included rule says no</assert></rule>
+</pattern>
+"""
+
+
+@pytest.mark.parametrize("prolog", ["plain", "a DOCTYPE with ] and > in quotes", "a 70 KB comment first"])
+def test_a_change_to_a_schema_a_named_schema_includes_is_noticed(corpus, tmp_path, no_search, cli_run, prolog):
+    (corpus / "schemas" / "parts").mkdir(parents=True)
+    (corpus / "schemas" / "main.sch").write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">'
+        '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><include href="parts/p.sch"/></schema>', encoding="utf-8")
+    part = corpus / "schemas" / "parts" / "p.sch"
+    part.write_text(PART.format(test="true()"), encoding="utf-8")
+    before = {"plain": "", "a DOCTYPE with ] and > in quotes": '<!DOCTYPE TEI [ <!ENTITY x "a]>b"> <!-- ] --> ]>\n',
+              "a 70 KB comment first": "<!--" + "x" * 70000 + "-->\n"}[prolog]
+    text = corpus / "texts" / "t00002.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace("<TEI", before + '<?xml-model href="../schemas/main.sch" '
+                    'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n<TEI', 1), encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    part.write_text(PART.format(test="false()"), encoding="utf-8")
+    code, stdout, _ = cli_run("build", corpus, "-o", site, "-q")
+    assert code == 1 and "the included rule says no" in stdout
+
+
+def test_huge_is_part_of_what_a_build_was_made_with(corpus, tmp_path, no_search, cli_run):
+    text = corpus / "texts" / "t00002.xml"  # nested deeper than a normal run reads
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", "<body><div>" + "<seg>" * 300 + "deep" + "</seg>" * 300 + "</div>", 1), encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q", "--force", "--huge")[0] == 0
+    code, _, stderr = cli_run("build", corpus, "-o", site, "-q", "--force")
+    assert code == 0 and "t00002.xml" in stderr and "--huge" in stderr  # read again without it: refused
+    assert not (site / "texts-t00002.html").exists()
+
+
 def test_a_change_deep_in_a_custom_stylesheet_is_noticed(corpus, tmp_path, no_search, cli_run):
     (tmp_path / "x" / "lib").mkdir(parents=True)
     custom = tmp_path / "x" / "custom.xsl"
@@ -295,6 +332,42 @@ def test_a_change_deep_in_a_custom_stylesheet_is_noticed(corpus, tmp_path, no_se
     assert cli_run("build", corpus, "-o", site, "-q", "--xslt", custom)[0] == 0
     pages = [p.read_text(encoding="utf-8") for p in site.glob("texts-*.html")]
     assert len(pages) == 6 and all("HEAD-TWO" in page and "HEAD-ONE" not in page for page in pages)
+
+
+def test_a_linked_file_that_led_out_of_the_input_and_then_is_a_file_is_noticed(corpus, tmp_path, no_search):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "o.txt").write_text("outside")
+    text = corpus / "texts" / "t00003.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="scan.txt">scan</ref></p>', 1), encoding="utf-8")
+    scan, site = corpus / "texts" / "scan.txt", tmp_path / "site"
+    scan.symlink_to(tmp_path / "out" / "o.txt")  # not copied: it leads out of the input folder
+    assert "data/tei/texts/scan.txt" not in _same_as_clean(corpus, site, tmp_path).files
+    scan.unlink()
+    scan.write_text("inside")
+    assert "data/tei/texts/scan.txt" in _same_as_clean(corpus, site, tmp_path).files
+    scan.unlink()  # and back: a copied file that is now a link out of the input
+    scan.symlink_to(tmp_path / "out" / "o.txt")
+    assert "data/tei/texts/scan.txt" not in _same_as_clean(corpus, site, tmp_path).files
+
+
+def test_a_tampered_link_cannot_take_the_name_of_another_file(corpus, tmp_path, no_search, cli_run):
+    text = corpus / "texts" / "t00003.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="scan.txt">scan</ref></p>', 1), encoding="utf-8")
+    (corpus / "texts" / "scan.txt").write_text("a transcript")
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    manifest = site / buildcache.MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pages"]["texts-t00003.html"]["links"] = {"data/tei/registers/persons.xml": str(corpus / "texts" / "scan.txt")}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    other = corpus / "texts" / "t00001.xml"
+    other.write_text(other.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+    clean = tmp_path / "clean"
+    build([corpus], clean, clean=True)
+    assert _tree(site) == _tree(clean)
 
 
 def test_a_rebuild_without_changes_does_no_work(corpus, tmp_path, no_search, monkeypatch):
@@ -383,6 +456,53 @@ def test_a_cache_damaged_inside_is_not_trusted(corpus, tmp_path, no_search, cli_
     clean = tmp_path / "clean"
     build([corpus], clean, clean=True)
     assert _tree(site) == _tree(clean)
+
+
+@pytest.mark.parametrize("raw", ["[" * 5000, "{" * 100000, '{"format": 2, "toolkit": ' + "[" * 3000])
+def test_a_manifest_nested_too_deep_is_not_trusted(corpus, tmp_path, no_search, cli_run, raw):
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    (site / buildcache.MANIFEST).write_text(raw, encoding="utf-8")
+    assert buildcache.load(site) is None
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+
+
+@pytest.fixture
+def hang_guard():
+    """Fail a test that blocks for 30 s (reading a named pipe would block for ever) instead of hanging the run."""
+    import signal
+    import threading
+
+    def stop(*_args):
+        pytest.fail("blocked for 30 s")  # not an OSError, which the code under test may catch
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    # sent to the main thread itself: a process-wide alarm may go to a pool's thread, leaving the
+    # main thread's open() blocked
+    timer = threading.Timer(30, signal.pthread_kill, (threading.main_thread().ident, signal.SIGALRM))
+    timer.daemon = True
+    timer.start()
+    yield
+    timer.cancel()
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_for_a_manifest_or_a_page_does_not_hang_the_build(corpus, tmp_path, no_search, cli_run,
+                                                                       hang_guard):
+    site = tmp_path / "site"
+    assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
+    (site / buildcache.MANIFEST).unlink()
+    os.mkfifo(site / buildcache.MANIFEST)
+    assert buildcache.load(site) is None  # returns at once
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+    page = next(p for p in sorted(site.glob("texts-*.html")) if p.name != "texts-t00002.html")
+    page.unlink()
+    os.mkfifo(page)
+    text = corpus / "texts" / "t00002.xml"  # so that the others would be taken from the old site
+    text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
+    assert page.is_file()
 
 
 @pytest.mark.parametrize("damage", ["the cache folder is a file", "the manifest is a folder",
