@@ -205,6 +205,20 @@ def test_build_is_byte_identical_on_one_and_two_jobs(corpus, tmp_path, no_search
 # -- incremental builds --------------------------------------------------------------------------------------
 
 
+def _edit_words(text: Path, undo: bool = False) -> None:
+    """Change one text's wording (its first head), or change it back."""
+    old, new = ("<head>", "<head>Changed ") if not undo else ("<head>Changed ", "<head>")
+    text.write_text(text.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def _equals_clean(corpus: Path, site: Path, tmp_path: Path) -> None:
+    """The site in ``site`` is what a clean build of ``corpus`` gives."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build([corpus], clean, clean=True)
+    assert _tree(site) == _tree(clean)
+
+
 def _same_as_clean(corpus: Path, site: Path, tmp_path: Path, **options):
     result = build([corpus], site, **options)
     clean = tmp_path / "clean"
@@ -218,7 +232,7 @@ def test_each_change_gives_the_site_of_a_clean_build(corpus, tmp_path, no_search
     site = tmp_path / "site"
     assert _same_as_clean(corpus, site, tmp_path).rendered == 6
     text = corpus / "texts" / "t00002.xml"
-    text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    _edit_words(text)
     edited = _same_as_clean(corpus, site, tmp_path)
     assert (edited.rendered, edited.reused) == (1, 5)
     (corpus / "texts" / "t00004.xml").rename(corpus / "texts" / "t00004-renamed.xml")
@@ -244,11 +258,11 @@ def test_a_linked_file_that_appears_or_goes_is_noticed(corpus, tmp_path, no_sear
     assert not appeared.cached and "data/tei/texts/scan.txt" in appeared.files
     other = corpus / "texts" / "t00001.xml"  # with another text edited, the page is not taken from the cache
     scan.unlink()
-    other.write_text(other.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    _edit_words(other)
     gone = _same_as_clean(corpus, site, tmp_path, jobs=jobs)
     assert "data/tei/texts/scan.txt" not in gone.files
     scan.write_text("back again")
-    other.write_text(other.read_text(encoding="utf-8").replace("<head>Changed ", "<head>", 1), encoding="utf-8")
+    _edit_words(other, undo=True)
     assert "data/tei/texts/scan.txt" in _same_as_clean(corpus, site, tmp_path, jobs=jobs).files
 
 
@@ -363,11 +377,9 @@ def test_a_tampered_link_cannot_take_the_name_of_another_file(corpus, tmp_path, 
     data["pages"]["texts-t00003.html"]["links"] = {"data/tei/registers/persons.xml": str(corpus / "texts" / "scan.txt")}
     manifest.write_text(json.dumps(data), encoding="utf-8")
     other = corpus / "texts" / "t00001.xml"
-    other.write_text(other.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    _edit_words(other)
     assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
-    clean = tmp_path / "clean"
-    build([corpus], clean, clean=True)
-    assert _tree(site) == _tree(clean)
+    _equals_clean(corpus, site, tmp_path)
 
 
 def test_a_rebuild_without_changes_does_no_work(corpus, tmp_path, no_search, monkeypatch):
@@ -451,11 +463,9 @@ def test_a_cache_damaged_inside_is_not_trusted(corpus, tmp_path, no_search, cli_
     assert buildcache.load(site) is None
     if then == "a text edited":
         text = corpus / "texts" / "t00002.xml"
-        text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+        _edit_words(text)
     assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
-    clean = tmp_path / "clean"
-    build([corpus], clean, clean=True)
-    assert _tree(site) == _tree(clean)
+    _equals_clean(corpus, site, tmp_path)
 
 
 @pytest.mark.parametrize("raw", ["[" * 5000, "{" * 100000, '{"format": 2, "toolkit": ' + "[" * 3000])
@@ -500,7 +510,7 @@ def test_a_named_pipe_for_a_manifest_or_a_page_does_not_hang_the_build(corpus, t
     page.unlink()
     os.mkfifo(page)
     text = corpus / "texts" / "t00002.xml"  # so that the others would be taken from the old site
-    text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    _edit_words(text)
     assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
     assert page.is_file()
 
@@ -522,7 +532,7 @@ def test_whatever_is_in_the_cache_folder_is_the_builds_to_replace(corpus, tmp_pa
     else:  # and a text edited, or the rebuild would rightly leave the site alone
         (cache / "notes.txt").write_text("mine")
         text = corpus / "texts" / "t00002.xml"
-        text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+        _edit_words(text)
     assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
     clean = tmp_path / "clean"
     build([corpus], clean, clean=True)
@@ -541,12 +551,10 @@ def test_a_tampered_cache_cannot_copy_other_files_into_the_site(corpus, tmp_path
         page["links"] = {"data/tei/secret.txt": str(secret)}
     manifest.write_text(json.dumps(data), encoding="utf-8")
     text = corpus / "texts" / "t00002.xml"  # so that the other pages are taken from the cache
-    text.write_text(text.read_text(encoding="utf-8").replace("<head>", "<head>Changed ", 1), encoding="utf-8")
+    _edit_words(text)
     assert cli_run("build", corpus, "-o", site, "-q") == (0, "", "")
     assert not (site / "data" / "tei" / "secret.txt").exists()
-    clean = tmp_path / "clean"
-    build([corpus], clean, clean=True)
-    assert _tree(site) == _tree(clean)
+    _equals_clean(corpus, site, tmp_path)
 
 
 def test_editing_only_an_included_file_rebuilds_the_page(corpus, tmp_path, no_search, cli_run):
