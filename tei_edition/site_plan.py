@@ -192,7 +192,7 @@ class Plan:
         self.texts = [source for source in sources if source.is_text and source.tree is not None]
         self.kinds = [kind for kind in ENTRY_KINDS if index.entries.get(kind)]
         self.files: dict[str, Path] = {}  # site path -> local file to copy (linked from a text)
-        self.absent: set[str] = set()  # files a text links, inside an input folder, that are not there (yet)
+        self.absent: set[str] = set()  # links to local files that gave nothing to copy (link_probe)
         self.letters: dict[str, list[tuple[str, str, list[Entry]]]] = {}
         self.order: dict[str, list[Entry]] = {}  # each register's entries in the order of its page
         self._tei: dict[tuple[str, str], object] = {}
