@@ -126,6 +126,7 @@ class RelaxNG:
         self._store = store
         self._grammar: Grammar | None = None
         self._grammar_key = ""
+        self._made_key = ""  # the grammar key with the state of every file the schema includes
         self._expectations: Expectations | None = None
         self._compiled: list[_Compiled] = []
         self._prepared: Vocabulary | None = None
@@ -172,6 +173,7 @@ class RelaxNG:
                 self._store.put("grammar-key", identity_key, self._grammar_key)
         files = self._store.get("grammar-files", self._grammar_key)
         if files is not None and _files_unchanged(files):
+            self._made_key = _made_key(self._grammar_key, files)
             return  # simplified before: unmarshalled only if a grammar must be pruned
         self._simplify(self._schema_bytes() if data is None else data)
 
@@ -193,7 +195,10 @@ class RelaxNG:
                 raise InputProblem(f"{problem}{hint}") from None
             self._grammar = simplify.read_root(root)
         self._put_grammar("grammar", self._grammar_key, self._grammar)
-        self._store.put("grammar-files", self._grammar_key, [(n, *_signature(n)) for n in self._grammar.files])
+        files = [(n, *_signature(n)) for n in self._grammar.files]
+        self._store.put("grammar-files", self._grammar_key, files)
+        # what is pruned and compiled from it depends on the files it includes too
+        self._made_key = _made_key(self._grammar_key, files)
 
     @property
     def grammar(self) -> Grammar:
@@ -225,7 +230,7 @@ class RelaxNG:
 
     def _vocabulary_key(self, vocabulary: Vocabulary) -> str:
         """The disk-cache key of what is made from this schema for ``vocabulary``."""
-        return fingerprints.of_text(f"{self._grammar_key}:{vocabulary.key()}")
+        return fingerprints.of_text(f"{self._made_key}:{vocabulary.key()}")
 
     @property
     def expectations(self) -> Expectations:
@@ -315,7 +320,7 @@ class RelaxNG:
     # from them (a larger vocabulary only ever keeps more of the grammar); past
     # _RECENT_LIMIT name pairs they are forgotten rather than grow without end.
     def _recent_key(self) -> str:
-        return fingerprints.of_text(f"{self._grammar_key}:{os.getcwd()}")
+        return fingerprints.of_text(f"{self._made_key}:{os.getcwd()}")
 
     def _recent(self) -> Vocabulary | None:
         stored = self._store.get("recent", self._recent_key())
@@ -643,6 +648,11 @@ def _racy(identities) -> bool:
     """Whether any of these (device, inode, size, mtime_ns, ctime_ns) identities is too recent to trust."""
     limit = time.time_ns() - _RACY_SECONDS * 1_000_000_000
     return any(len(state) == 5 and max(state[3], state[4]) > limit for state in identities)
+
+
+def _made_key(grammar_key: str, files) -> str:
+    """The key of what is pruned and compiled from a schema: its own, and the state of its includes."""
+    return fingerprints.of_text(f"{grammar_key}:{[tuple(file) for file in files]!r}")
 
 
 def _files_unchanged(files) -> bool:

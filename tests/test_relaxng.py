@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -1351,3 +1352,27 @@ def test_files_checked_without_indentation_get_the_same_errors(tmp_path):
     path.write_text(text, encoding="utf-8")
     found = schema.validate_files([path], jobs=1)[str(path)]
     assert found == check(schema, text) and len(found) == 1
+
+
+def test_a_change_in_an_included_schema_file_reaches_the_cached_grammars(tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.setenv("TEI_EDITION_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "main.rng").write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                                       '<include href="inc.rng"/></grammar>', encoding="utf-8")
+    include = tmp_path / "inc.rng"
+    rule = ('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><element {}>'
+            '<text/></element></start></grammar>')
+    include.write_text(rule.format("><anyName/"), encoding="utf-8")
+    document = tmp_path / "doc.xml"
+    document.write_text('<?xml-model href="main.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>'
+                        '<TEI xmlns="http://www.tei-c.org/ns/1.0">x</TEI>', encoding="utf-8")
+
+    def validate() -> str:  # a new process each time, as a user runs it: only the disk cache is shared
+        done = subprocess.run([sys.executable, "-m", "tei_edition", "validate", str(document), "-q"],
+                              capture_output=True, text=True, cwd=tmp_path)
+        return done.stdout
+
+    assert "0 errors" in validate()
+    include.write_text(rule.format('name="other"'), encoding="utf-8")
+    assert "element <TEI> is not allowed" in validate()
