@@ -51,15 +51,24 @@ from tei_edition.parsing import XINCLUDE_MARK_LENGTH, mentions_xinclude
 
 CACHE_DIR = ".tei-edition-cache"
 MANIFEST = f"{CACHE_DIR}/manifest.json"
-FORMAT = 2  # 2: files linked but missing ("absent")
+FORMAT = 3  # 2: links that gave no file ("absent"); 3: every link, with where it led
 
 
 def file_hash(path) -> str | None:
+    """The SHA-256 of a plain file; None for anything else (a named pipe would block)."""
     try:
-        with open(path, "rb") as stream:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with open(handle, "rb", closefd=False) as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return None
+    finally:
+        os.close(handle)
 
 
 def text_hash(data: bytes | str) -> str:
@@ -137,7 +146,6 @@ _UTF16_HEAD = 1 << 16  # how much of a UTF-16 input is searched for <?xml-model?
 _PROLOG_ITEM = re.compile(  # atomic and possessive throughout: linear on hostile input
     rb"""\s*+(?><\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>"']++|"[^"]*+"|'[^']*+'"""
     rb"""|\[(?:(?><!--.*?-->)|(?><\?.*?\?>)|"[^"]*+"|'[^']*+'|[^\]"'<]++|<(?![!?])|<!(?!--))*+\])*+>)""", re.S)
-_MODEL = re.compile(r"<\?xml-model\s(.*?)\?>", re.S)
 
 
 def _prolog(chunk: bytes) -> bytes:
@@ -156,10 +164,22 @@ def _model_hrefs(head: bytes) -> list[str]:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
         text = head.decode("utf-16-be" if head[:1] == b"\x00" else "utf-16", errors="replace")
     elif b"<?xml-model" in head:
-        text = head.decode("latin-1")  # the pseudo-attributes of interest are ASCII in practice
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:  # a declared single-byte encoding: the hrefs are ASCII in practice
+            text = head.decode("latin-1")
     else:
         return []
-    return [href for match in _MODEL.finditer(text) if (href := pseudo_attributes(match[1]).get("href", ""))]
+    hrefs = []
+    at = text.find("<?xml-model")
+    while at >= 0:  # find(), not a regular expression: linear however many unclosed instructions
+        end = text.find("?>", at)
+        if end < 0:
+            break
+        if text[at + 11:at + 12].isspace() and (href := pseudo_attributes(text[at + 12:end]).get("href", "")):
+            hrefs.append(href)
+        at = text.find("<?xml-model", end)
+    return hrefs
 
 
 def _schema_hashes(named: dict[tuple[str, str], Path]) -> dict[str, str]:
@@ -202,6 +222,8 @@ def _schema_files(schema: Path, known: dict) -> list[str]:
         if f"schema file {path}" in known or str(path) in found:
             continue
         found.append(str(path))
+        if not path.is_file() or file_hash(path) is None:  # missing, a folder, a pipe: hashed as "-"
+            continue
         try:
             tree = parse_file(path)
         except Exception:  # noqa: BLE001 - whatever it is, validation will say so; its bytes are hashed

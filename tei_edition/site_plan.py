@@ -192,7 +192,7 @@ class Plan:
         self.texts = [source for source in sources if source.is_text and source.tree is not None]
         self.kinds = [kind for kind in ENTRY_KINDS if index.entries.get(kind)]
         self.files: dict[str, Path] = {}  # site path -> local file to copy (linked from a text)
-        self.absent: set[str] = set()  # links to local files that gave nothing to copy (link_probe)
+        self.absent: set[str] = set()  # every link to a local file, and where it led (link_probe)
         self.letters: dict[str, list[tuple[str, str, list[Entry]]]] = {}
         self.order: dict[str, list[Entry]] = {}  # each register's entries in the order of its page
         self._tei: dict[tuple[str, str], object] = {}
@@ -388,7 +388,8 @@ class Plan:
         """Whether ``name`` -> ``path``, a linked file recorded by an earlier build, is what a link
         to that file gives now (:meth:`_linkable`).  A tampered cache must not copy other files
         into the site."""
-        if not name.startswith(f"{TEI_DATA}/") or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        if (not name.startswith(f"{TEI_DATA}/") or "\\" in name or "\x00" in name or "\x00" in path
+                or any(part in ("", ".", "..") for part in name.split("/"))):
             return False
         found = self._linkable(self.common.joinpath(*name[len(TEI_DATA) + 1:].split("/")), note_absent=False)
         return found is not None and found[0] == name and str(found[1]) == path
@@ -408,13 +409,14 @@ class Plan:
     def _linkable(self, shown: Path, note_absent: bool = True) -> tuple[str, Path] | None:
         """(site name, real path) of the local file at ``shown`` if it may be copied into the site.
 
-        A link that leads to no file, or out of the input folders, is noted in :attr:`absent`
-        (with where it leads): a later build looks whether that is still so."""
+        Every link is noted in :attr:`absent` with where it leads and whether that is a file
+        (:func:`~tei_edition.buildcache.link_probe`): a later build looks whether that is still so
+        (a file that appeared, a link pointed elsewhere)."""
+        if note_absent:  # whatever it gives now, a later build looks whether it would give the same
+            self.absent.add(link_probe(str(shown)))
         real = Path(os.path.realpath(shown))
         root = next((r for r in self.roots if r in real.parents), None)
         if root is None or not real.is_file():
-            if note_absent:
-                self.absent.add(link_probe(str(shown)))
             return None
         if real.suffix.lower() in (".xml", ".tei") or any(part.startswith(".") for part in real.relative_to(root).parts):
             return None

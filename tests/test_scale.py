@@ -382,6 +382,51 @@ def test_a_tampered_link_cannot_take_the_name_of_another_file(corpus, tmp_path, 
     _equals_clean(corpus, site, tmp_path)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_linked_file_that_becomes_a_named_pipe_does_not_hang_the_build(corpus, tmp_path, no_search, hang_guard):
+    text = corpus / "texts" / "t00003.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="scan.txt">scan</ref></p>', 1), encoding="utf-8")
+    scan, site = corpus / "texts" / "scan.txt", tmp_path / "site"
+    scan.write_text("a transcript")
+    _same_as_clean(corpus, site, tmp_path)
+    scan.unlink()
+    os.mkfifo(scan)
+    assert "data/tei/texts/scan.txt" not in _same_as_clean(corpus, site, tmp_path).files
+
+
+def test_a_linked_link_pointed_elsewhere_is_noticed(corpus, tmp_path, no_search):
+    text = corpus / "texts" / "t00003.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="a.png">a</ref><ref target="b.png">b</ref></p>', 1), encoding="utf-8")
+    folder, site = corpus / "texts", tmp_path / "site"
+    (folder / "one.png").write_text("one")
+    (folder / "two.png").write_text("two")
+    (folder / "a.png").symlink_to("one.png")
+    (folder / "b.png").symlink_to("t00001.xml")  # a text: not copied
+    _same_as_clean(corpus, site, tmp_path)
+    (folder / "a.png").unlink()
+    (folder / "a.png").symlink_to("two.png")
+    (folder / "b.png").unlink()
+    (folder / "b.png").write_text("now a picture")
+    _same_as_clean(corpus, site, tmp_path)
+    assert (site / "data" / "tei" / "texts" / "a.png").read_text() == "two"
+    assert (site / "data" / "tei" / "texts" / "b.png").read_text() == "now a picture"
+
+
+def test_prologs_that_hide_or_mimic_xml_model_instructions():
+    prolog = "<?xml version='1.0'?><?xml-model href='../schemas/schéma.sch'?><TEI/>".encode()
+    assert buildcache._model_hrefs(buildcache._prolog(prolog)) == ["../schemas/schéma.sch"]
+    latin = "<?xml version='1.0' encoding='ISO-8859-1'?><?xml-model href='é.rng'?><TEI/>".encode("latin-1")
+    assert buildcache._model_hrefs(buildcache._prolog(latin)) == ["é.rng"]
+    unclosed = b"<?xml version='1.0'?><!--" + b"<?xml-model " * 16000 + b"--><TEI/>"
+    import time
+
+    started = time.perf_counter()
+    assert buildcache._model_hrefs(buildcache._prolog(unclosed)) == []
+    assert time.perf_counter() - started < 1  # linear: about 1 ms (a regular expression took 10 s)
+
+
 def test_a_rebuild_without_changes_does_no_work(corpus, tmp_path, no_search, monkeypatch):
     site = tmp_path / "site"
     first = build([corpus], site)
@@ -468,7 +513,7 @@ def test_a_cache_damaged_inside_is_not_trusted(corpus, tmp_path, no_search, cli_
     _equals_clean(corpus, site, tmp_path)
 
 
-@pytest.mark.parametrize("raw", ["[" * 5000, "{" * 100000, '{"format": 2, "toolkit": ' + "[" * 3000])
+@pytest.mark.parametrize("raw", ["[" * 5000, "{" * 100000, '{"format": 3, "toolkit": ' + "[" * 3000])
 def test_a_manifest_nested_too_deep_is_not_trusted(corpus, tmp_path, no_search, cli_run, raw):
     site = tmp_path / "site"
     assert cli_run("build", corpus, "-o", site, "-q")[0] == 0
