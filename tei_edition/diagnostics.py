@@ -31,7 +31,9 @@ class Diagnostic(NamedTuple):
 
     def as_text(self, path: str) -> str:
         rule = f" [{self.rule}]" if self.rule else ""
-        return f"{path}:{self.line}:{self.column}: {self.severity.value}: {self.message}{rule}"
+        # one line each: a parser's message may quote the source, line ends and all
+        message = " ".join(self.message.splitlines()) if "\n" in self.message or "\r" in self.message else self.message
+        return f"{path}:{self.line}:{self.column}: {self.severity.value}: {message}{rule}"
 
     def as_dict(self) -> dict:
         return {"line": self.line, "column": self.column, "severity": self.severity.value,

@@ -6,7 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
@@ -95,6 +95,7 @@ def test_arbitrary_text(text, encoding):
 
 @SETTINGS
 @given(data=mutated())
+@example(data=b'<!--<?xml version="1.0"?>\n<!--<TEI/>')  # libxml2 quotes two lines of source
 def test_command_line_output_has_a_position_on_every_line(cli_run, data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "doc.xml"
