@@ -10,6 +10,8 @@ module.  A digest is 32 bytes, like SHA-256's.
 
 from __future__ import annotations
 
+import os
+
 try:
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - CPython always has it
@@ -34,3 +36,13 @@ def hexdigest(*parts: bytes) -> str:
 def of_text(text: str) -> str:
     """:func:`hexdigest` of ``text`` in UTF-8 (unpaired surrogates from odd file names kept)."""
     return hexdigest(text.encode("utf-8", "surrogateescape"))
+
+
+def signature(path) -> tuple[int, int]:
+    """A file's (size, modification time in ns), or (-1, -1) if it cannot be read: what says a
+    file a cache was made from is still as it was."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (status.st_size, status.st_mtime_ns)

@@ -195,7 +195,7 @@ class RelaxNG:
                 raise InputProblem(f"{problem}{hint}") from None
             self._grammar = simplify.read_root(root)
         self._put_grammar("grammar", self._grammar_key, self._grammar)
-        files = [(n, *_signature(n)) for n in self._grammar.files]
+        files = [(n, *fingerprints.signature(n)) for n in self._grammar.files]
         self._store.put("grammar-files", self._grammar_key, files)
         # what is pruned and compiled from it depends on the files it includes too
         self._made_key = _made_key(self._grammar_key, files)
@@ -657,17 +657,9 @@ def _made_key(grammar_key: str, files) -> str:
 
 def _files_unchanged(files) -> bool:
     for name, size, mtime in files:
-        if _signature(name) != (size, mtime):
+        if fingerprints.signature(name) != (size, mtime):
             return False
     return True
-
-
-def _signature(name: str) -> tuple[int, int]:
-    try:
-        stat = os.stat(name)
-    except OSError:
-        return (-1, -1)
-    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _first_line(error: Exception) -> str:

@@ -89,6 +89,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from tei_edition import dates, parsing, pointers
+from tei_edition.fingerprints import signature
 from tei_edition.errors import InputProblem, UsageProblem, XMLProblem
 from tei_edition.resources import stylesheet as bundled_stylesheet
 
@@ -256,7 +257,7 @@ class Stylesheet:
     path: Path
     transform: etree.XSLT
     params: frozenset
-    files: tuple = ()  # (path, size, mtime) of every file it imports or includes, when compiled
+    files: tuple = ()  # (path, (size, mtime)) of every file it imports or includes, when compiled
 
 
 _cache: dict = {}
@@ -281,17 +282,9 @@ def load_stylesheet(path: str | os.PathLike | None = None) -> Stylesheet:
     key = (str(target), status.st_size, status.st_mtime_ns)
     with _cache_lock:
         found = _cache.get(key)
-        if found is None or any(_stamp(path) != stamp for path, *stamp in found.files):  # an import changed
+        if found is None or any(signature(path) != stamp for path, stamp in found.files):  # an import changed
             found = _cache[key] = _compile(target)
     return found
-
-
-def _stamp(path: Path) -> list:
-    try:
-        status = path.stat()
-    except OSError:
-        return []
-    return [status.st_size, status.st_mtime_ns]
 
 
 def _read_stylesheet(path: Path) -> etree._ElementTree:
@@ -396,7 +389,7 @@ def _compile(path: Path) -> Stylesheet:
     except etree.XSLTParseError as error:
         raise UsageProblem(_xslt_errors(path, error.error_log, "does not compile")) from None
     bundled = bundled_stylesheet(BASE_STYLESHEET).parent  # (part of the installed toolkit)
-    imported = tuple((file, *_stamp(file)) for file in sorted(seen - {path}) if bundled not in file.parents)
+    imported = tuple((file, signature(file)) for file in sorted(seen - {path}) if bundled not in file.parents)
     return Stylesheet(path, transform, frozenset(params), imported)
 
 
