@@ -137,10 +137,6 @@ def _real(path) -> Path:
     return Path(os.path.realpath(os.path.abspath(path)))
 
 
-def _within(inner: Path, outer: Path) -> bool:
-    return inner == outer or outer in inner.parents
-
-
 def _real_paths(paths) -> list[str]:
     """``os.path.realpath`` of each path, each folder resolved once (a build names thousands of files
     in a few folders): then one ``lstat`` per file, not one per part of its path."""
@@ -314,7 +310,7 @@ class SiteWriter:
     def _check_target(self) -> None:
         check_output_location(self.shown, self.inputs)
         cwd = _real(os.getcwd())
-        if _within(cwd, self.target):
+        if _inside(str(cwd), str(self.target)):
             raise UsageProblem(f"{self.shown}: refusing to replace the current working folder or one that holds it")
         if not os.path.lexists(self.target):
             return
