@@ -56,15 +56,25 @@ FORMAT = 3  # 2: links that gave no file ("absent"); 3: every link, with where i
 
 def file_hash(path) -> str | None:
     """The SHA-256 of a plain file; None for anything else (a named pipe would block)."""
+    return _from_plain_file(path, lambda stream: hashlib.file_digest(stream, "sha256").hexdigest())
+
+
+def _read_all(stream) -> bytes:
+    return stream.read()
+
+
+def _from_plain_file(path, read):
+    """``read(stream)`` of ``path`` if it is a plain file, else None.  Opened without blocking and
+    checked before reading: a named pipe or a device in its place would block or never end."""
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     try:
         if not stat.S_ISREG(os.fstat(handle).st_mode):
             return None
         with open(handle, "rb", closefd=False) as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+            return read(stream)
     except OSError:
         return None
     finally:
@@ -194,8 +204,8 @@ def _schema_hashes(named: dict[tuple[str, str], Path]) -> dict[str, str]:
         found, _problem = catalog.locate(href, document)
         hashes[f"schema {href} in {folder}"] = str(found) if found is not None else "-"
         if found is not None and bundled not in found.resolve().parents:
-            for path in _schema_files(found, hashes):
-                hashes[f"schema file {path}"] = file_hash(path) or "-"
+            for path, digest in _schema_files(found, hashes).items():
+                hashes[f"schema file {path}"] = digest
     return hashes
 
 
@@ -209,23 +219,25 @@ _SCHEMA_REFERENCES = (
 )
 
 
-def _schema_files(schema: Path, known: dict) -> list[str]:
-    """``schema`` and every local file it includes, however deep (those not in ``known`` yet)."""
+def _schema_files(schema: Path, known: dict) -> dict[str, str]:
+    """The hash of ``schema`` and of every local file it includes, however deep ("-" for one that
+    is missing, a folder or a pipe), those not in ``known`` yet; each read once."""
     from urllib.parse import unquote, urlsplit
 
-    from tei_edition.parsing import parse_file
+    from tei_edition.parsing import parse_bytes
 
-    found: list[str] = []
+    found: dict[str, str] = {}
     waiting = [Path(os.path.abspath(schema))]
     while waiting:
         path = waiting.pop()
         if f"schema file {path}" in known or str(path) in found:
             continue
-        found.append(str(path))
-        if not path.is_file() or file_hash(path) is None:  # missing, a folder, a pipe: hashed as "-"
+        data = _from_plain_file(path, _read_all)
+        found[str(path)] = text_hash(data) if data is not None else "-"
+        if data is None:
             continue
         try:
-            tree = parse_file(path)
+            tree = parse_bytes(data, path)
         except Exception:  # noqa: BLE001 - whatever it is, validation will say so; its bytes are hashed
             continue
         for element in tree.iter(_SCHEMA_REFERENCES):
@@ -238,7 +250,7 @@ def _schema_files(schema: Path, known: dict) -> list[str]:
 
 def load(out) -> dict | None:
     """The manifest of the site in ``out``, or None when there is none we can trust."""
-    text = _read_plain_file(Path(out) / MANIFEST)
+    text = _from_plain_file(Path(out) / MANIFEST, _read_all)
     try:
         data = json.loads(text.decode("utf-8")) if text is not None else None
     except (ValueError, UnicodeDecodeError, RecursionError):  # ([[[[... nested past Python's limit)
@@ -336,7 +348,7 @@ def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
     entry = manifest["pages"].get(page)
     if not isinstance(entry, dict) or entry.get("key") != key or any(link_probe(p) != p for p in entry["absent"]):
         return None  # (a file it would link is there now)
-    data = _read_plain_file(Path(out) / page)
+    data = _from_plain_file(Path(out) / page, _read_all)
     if data is None:
         return None
     if text_hash(data) != entry.get("sha256"):
@@ -356,23 +368,6 @@ def link_probe(path: str) -> str:
     shown = path.split("\x00", 1)[0]
     real = os.path.realpath(shown)
     return f"{shown}\x00{real}\x00{'file' if os.path.isfile(real) else '-'}"
-
-
-def _read_plain_file(path: Path) -> bytes | None:
-    """The bytes of ``path`` if it is a plain file (not a FIFO, which would block, or a device)."""
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        with open(handle, "rb", closefd=False) as stream:
-            return stream.read()
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
 
 
 def manifest(settings: str, inputs: dict, linked: dict, absent: list, files: dict, pages: dict, result: dict) -> str:
