@@ -101,26 +101,38 @@ def test_a_chunk_taken_over_is_checked_as_its_first_worker_would(broken_corpus, 
         source = text.read_text(encoding="utf-8")
         text.write_text(source.replace("<body>", '<body><p><date when="2001-02-30">then</date></p>', 1), encoding="utf-8")
     expected = WRITERS["json"](validate([broken_corpus], jobs=1))
-    first = str(sorted((broken_corpus / "texts").glob("*.xml"))[0])
-    record = tmp_path / "read.txt"
+    chunks: list = []  # one file each, made before the workers fork
+    record, checking = tmp_path / "read.txt", tmp_path / "checking"
     check_all, read_all = validation._Run.check_all, validation._Run.read_all
 
-    def slow_on_the_first_text(self, documents, forced):
-        if any(str(document.path) == first for document in documents):
-            time.sleep(1)  # its worker is held up: the other takes over its other chunks
+    def wait_for(condition):
+        deadline = time.monotonic() + 20
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def read_twice() -> bool:
+        paths = [line.split(" ", 1)[1] for line in record.read_text(encoding="utf-8").splitlines()]
+        return len(paths) != len(set(paths))
+
+    def held_up_on_the_first_chunk(self, documents, forced):
+        # The worker that has the first chunk has parsed every chunk but one (see below); it is
+        # held up on its first check until the other worker has taken over one of its chunks.
+        if any(str(document.path) == chunks[0][0] for document in documents):
+            checking.write_text(str(os.getpid()), encoding="utf-8")
+            wait_for(read_twice)
         return check_all(self, documents, forced)
 
     def recorded(self, paths):
-        # The worker that reads first gets a head start, so that it parses most chunks before the
-        # other begins: then its chunks wait while it is held up, and the other must take them over.
-        if record.exists() and not record.read_text(encoding="utf-8").startswith(f"{os.getpid()} "):
-            time.sleep(0.3)
+        # The worker that reads the first chunk reads on; the other waits, before its first chunk,
+        # until the first is being checked: by then every chunk has been parsed.
+        if chunks[0][0] not in paths and not (record.exists() and record.read_text(encoding="utf-8").startswith(f"{os.getpid()} ")):
+            wait_for(checking.exists)
         with open(record, "a", encoding="utf-8") as out:
             out.writelines(f"{os.getpid()} {path}\n" for path in paths)
         return read_all(self, paths)
 
-    monkeypatch.setattr(validation.shares, "tapering", lambda items, count, weights=None: [[item] for item in items])
-    monkeypatch.setattr(validation._Run, "check_all", slow_on_the_first_text)
+    monkeypatch.setattr(validation.shares, "tapering", lambda items, count, weights=None: chunks.extend([item] for item in items) or chunks)
+    monkeypatch.setattr(validation._Run, "check_all", held_up_on_the_first_chunk)
     monkeypatch.setattr(validation._Run, "read_all", recorded)
     assert WRITERS["json"](validate([broken_corpus], jobs=2)) == expected
     reads = [line.split(" ", 1) for line in record.read_text(encoding="utf-8").splitlines()]
