@@ -1308,11 +1308,17 @@ def test_a_wording_grammar_read_back_from_the_cache_brings_its_index_and_the_sam
     assert wording.index is not None and wording.index == grammar_module.element_index(wording)
 
 
-def test_workers_take_chunks_from_a_shared_queue_and_keep_their_order():
+def test_workers_take_chunks_from_a_shared_queue_and_keep_their_order(tmp_path):
     import time
 
+    deadline = time.monotonic() + 20
+
     def work(chunk):
-        time.sleep(0.02)  # long enough for the child to start taking
+        # Each process holds on to its first chunk until the other has one too (on a loaded
+        # machine a fixed pause can end before the child has started taking).
+        (tmp_path / str(os.getpid())).touch()
+        while len(os.listdir(tmp_path)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
         return chunk[0], os.getpid()
 
     chunks = [[f"f{n}"] for n in range(12)]
