@@ -11,7 +11,13 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from tei_edition.errors import InputProblem
+
 _PACKAGE = Path(__file__).resolve().parent
+
+
+class NotInstalled(InputProblem):
+    """A bundled folder or file is missing: the installation is broken (exit 2, not a traceback)."""
 
 
 @cache
@@ -19,7 +25,7 @@ def _find(name: str) -> Path:
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"tei-edition is installed without its {name}/ folder (looked in {_PACKAGE})")
+    raise NotInstalled(f"tei-edition is installed without its {name}/ folder (looked in {_PACKAGE}); reinstall it")
 
 
 def schemas_dir() -> Path:
@@ -44,4 +50,4 @@ def asset(name: str) -> Path:
     for candidate in (xslt_dir() / name, xslt_dir() / "assets" / name):
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"tei-edition is installed without its asset {name} (looked in {xslt_dir()})")
+    raise NotInstalled(f"tei-edition is installed without its asset {name} (looked in {xslt_dir()}); reinstall it")

@@ -182,7 +182,7 @@ class Catalog:
             environment.append(unquote(urlsplit(item).path) if item.startswith("file:") else item)
         try:
             bundled = [resources.schema("catalog.xml")]
-        except FileNotFoundError:
+        except resources.NotInstalled:
             bundled = []
         return cls([*environment, *bundled], required=extra)
 

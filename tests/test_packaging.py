@@ -53,3 +53,20 @@ def test_installed_package_finds_its_files_not_the_checkout(unpacked_wheel, tmp_
     module, schemas, xslt = completed.stdout.splitlines()
     for found in (module, schemas, xslt):
         assert found.startswith(str(unpacked_wheel)), f"{found} is not inside the installed wheel"
+
+
+def test_an_installation_without_its_stylesheets_says_so_and_exits_2(tmp_path):
+    """A broken installation (here a copy of the package without xslt/ and schemas/ beside it)
+    is a clear error, not a traceback."""
+    import shutil
+
+    shutil.copytree(ROOT / "tei_edition", tmp_path / "tei_edition", ignore=shutil.ignore_patterns("__pycache__"))
+    texts = tmp_path / "texts"
+    shutil.copytree(ROOT / "texts", texts)
+    run = subprocess.run([sys.executable, "-m", "tei_edition", "build", "--no-search", "-o", str(tmp_path / "site"),
+                          str(texts)], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)})
+    package = tmp_path / "tei_edition"
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == (
+        f"tei-edition: error: tei-edition is installed without its xslt/ folder (looked in {package}); reinstall it\n")
