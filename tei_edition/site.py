@@ -338,7 +338,7 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
     try:
         # the size of the corpus, not of the change, says whether the site pages are worth workers
         with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0)) as executor:
-            chunks = workers.chunks(wanted, workers.workers_of(executor))
+            chunks = workers.tapering_chunks(wanted, workers.workers_of(executor))
             tasks = [("site", spec) for spec in site_pages] + [("texts", chunk) for chunk in chunks]
             futures = [executor.submit(_render_task, task) for task in tasks]
             outcomes = workers.ordered(futures, progress, [0] * len(site_pages) + [len(c) for c in chunks])
