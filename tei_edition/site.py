@@ -334,7 +334,10 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
         load_stylesheet(stylesheet)  # compiled once, before the workers fork
     from tei_edition.site_pages import SitePages
 
-    _RENDERING = (plan, params, stylesheet, SitePages(plan, params, stylesheet=stylesheet))
+    known = cache.old_site_page if cache is not None and not cache.timestamp else None
+    pages_maker = SitePages(plan, params, stylesheet=stylesheet, known=known,
+                            settings=cache.settings if cache is not None else "")
+    _RENDERING = (plan, params, stylesheet, pages_maker)
     try:
         # the size of the corpus, not of the change, says whether the site pages are worth workers
         with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0)) as executor:
@@ -349,7 +352,7 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
                 made = workers.ordered([executor.submit(_render_task, ("site", spec)) for spec in later])
                 if meanwhile is not None:
                     meanwhile()
-                for name, content, _links, _absent in made:  # data: they link nothing
+                for name, content, _links, _absent, _key in made:  # data: they link nothing
                     _keep(pages, write, name, content)
             except BaseException:  # a refused text, Ctrl-C: the rest is not rendered
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -362,8 +365,10 @@ def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache
                 outcomes, write) -> None:
     """The rendered pages from ``outcomes`` and the reused ones, in input order, into ``pages`` (and ``write``)."""
     for _spec in site_pages:
-        name, html, links, absent = next(outcomes)
+        name, html, links, absent, key = next(outcomes)
         _keep(pages, write, name, html)
+        if cache is not None and key is not None:
+            cache.rendered(name, html, FileReport(name), links, absent, key=key)
         for link, path in links.items():
             plan.files.setdefault(link, path)
         plan.absent |= absent
@@ -407,13 +412,14 @@ def _render_task(task):
 
 
 def _render_site_page(spec):
-    """In a worker (or here): one site page, the local files it links and those it would link."""
+    """In a worker (or here): one site page, the local files it links and those it would link, and
+    the key it was rendered under (None for a file that is not a rendered page)."""
     plan, _params, _stylesheet, site = _RENDERING
     name, method, arguments = spec
     shared, plan.files, plan.absent = (plan.files, plan.absent), {}, set()
     try:
         html = _PAGE_MAKERS[method](site, *arguments) if method in _PAGE_MAKERS else getattr(site, method)(*arguments)
-        return name, html, plan.files, plan.absent
+        return name, html, plan.files, plan.absent, site.keys.pop(name, None)
     finally:
         plan.files, plan.absent = shared
 
@@ -651,11 +657,20 @@ class _Cache:
             return None  # rendered again: its links say what to copy
         return old
 
-    def rendered(self, page: str, html: str, report: FileReport, links: dict, absent: set) -> None:
+    def old_site_page(self, page: str, key: str) -> str | None:
+        """A site page (register, chronology ...) as the last build rendered it from the same
+        inputs (``key``: :func:`site_pages.render_key`), or None.  Its links are made anew."""
+        from tei_edition import buildcache
+
+        old = buildcache.old_page(self.out, self.previous, page, key)
+        return old["html"] if old is not None and not old["warnings"] else None
+
+    def rendered(self, page: str, html: str, report: FileReport, links: dict, absent: set, *,
+                 key: str | None = None) -> None:
         from tei_edition import buildcache
 
         self.pages[page] = {
-            "key": self.page_keys.get(page, ""), "sha256": buildcache.text_hash(html),
+            "key": self.page_keys.get(page, "") if key is None else key, "sha256": buildcache.text_hash(html),
             "warnings": [[d.line, d.column, d.severity.value, d.message, d.rule] for d in report.diagnostics],
             "links": {name: str(path) for name, path in sorted(links.items())},
             "absent": sorted(absent),

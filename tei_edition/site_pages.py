@@ -62,21 +62,39 @@ def _shorten(text: str, limit: int) -> str:
 
 
 class SitePages:
-    """Renders the site pages of one plan; ``params`` are the stylesheet parameters every page shares."""
+    """Renders the site pages of one plan; ``params`` are the stylesheet parameters every page shares.
 
-    def __init__(self, plan: Plan, params: dict, *, stylesheet=None):
+    ``known(name, key)``, when given, is the page ``name`` an earlier build rendered from the
+    inputs whose digest is ``key``, or None: the page is then not rendered again (see
+    :meth:`render`).  ``settings`` is the digest of everything else a page's HTML depends on
+    (the stylesheet's files, the toolkit's version: ``buildcache.settings_key``).  The key of
+    each page rendered or reused is left in :attr:`keys`, for the next build's manifest."""
+
+    def __init__(self, plan: Plan, params: dict, *, stylesheet=None, known=None, settings: str = ""):
         self.plan = plan
         self.params = params
         self.stylesheet = stylesheet
+        self.known = known
+        self.settings = settings
+        self.keys: dict[str, str] = {}
 
     def render(self, page: etree._Element, name: str, links: dict | None = None, **params) -> str:
-        tree = etree.ElementTree(page)
         values = {**self.params, "current-page": name, **params}
         # This page is made here from the registers and its size follows the corpus:
         # it is held to the larger limit of the site's own pages, and named if refused.
+        limit = site_page_limit(len(self.plan.texts))
+        if self.known is not None:
+            # The page document holds all this page shows; the XSLT and serialising, about two
+            # thirds of a register page's time, are skipped when it and the rest are as last time.
+            key = render_key(self.settings, name, page, values, links, limit)
+            self.keys[name] = key
+            old = self.known(name, key)
+            if old is not None:
+                return old
+        tree = etree.ElementTree(page)
         tree.docinfo.URL = name
         root = render_tree(tree, register_links=(links or {}).get, params=values, stylesheet=self.stylesheet,
-                           site_page_limit=site_page_limit(len(self.plan.texts)))
+                           site_page_limit=limit)
         return serialise(root)
 
     # -- register pages --------------------------------------------------------------
@@ -301,6 +319,20 @@ class SitePages:
                 for href, format_name in files:
                     _el(row, "file", href=href, format=format_name)
         return self.render(page, "index.html")
+
+
+def render_key(settings: str, name: str, page: etree._Element, values: dict, links: dict | None, limit) -> str:
+    """The digest of everything :meth:`SitePages.render` turns into a page's HTML."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    for part in (settings, name, json.dumps(values, sort_keys=True, default=str), repr(limit),
+                 repr(sorted((links or {}).items()))):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    digest.update(etree.tostring(page, encoding="utf-8"))
+    return digest.hexdigest()
 
 
 def _drop(element) -> None:

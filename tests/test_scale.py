@@ -629,3 +629,50 @@ def test_editing_only_an_included_file_rebuilds_the_page(corpus, tmp_path, no_se
     assert cli_run("build", corpus, "-o", site, "--force", "-q", cwd=tmp_path)[0] == 0
     page = (site / "texts-t00001.html").read_text(encoding="utf-8")
     assert "Second wording" in page and "First wording" not in page
+
+
+def test_a_site_page_is_rendered_again_only_when_what_it_shows_changed(corpus, tmp_path, no_search, monkeypatch):
+    """A rebuild makes each register, chronology, map and home page's document again, but runs the
+    stylesheet on it only when the document, its links or the settings differ from last time."""
+    import re
+
+    from tei_edition import site_pages
+
+    record = tmp_path / "rendered.txt"  # the pages are rendered on the workers
+    render_tree = site_pages.render_tree
+
+    def counted(tree, **options):
+        with open(record, "a", encoding="utf-8") as out:
+            out.write(f"{tree.docinfo.URL}\n")
+        return render_tree(tree, **options)
+
+    def rendered() -> list[str]:
+        names = sorted(record.read_text(encoding="utf-8").split()) if record.exists() else []
+        record.unlink(missing_ok=True)
+        return names
+
+    monkeypatch.setattr(site_pages, "render_tree", counted)
+    site = tmp_path / "site"
+    build([corpus], site)
+    everything = rendered()
+    assert {"persons.html", "places.html", "chronology.html", "index.html", "map.html"} <= set(everything)
+
+    _edit_words(corpus / "texts" / "t00002.xml")  # a heading: no register, date or listed title
+    assert build([corpus], site).rendered == 1
+    assert rendered() == []
+    _equals_clean(corpus, site, tmp_path)
+    rendered()
+
+    text = corpus / "texts" / "t00001.xml"
+    source = text.read_text(encoding="utf-8")
+    body = source.index("<body>")  # (a name in the header may be the author the home page lists)
+    mention = re.compile(r'<persName ref="[^"]*">([^<]*)</persName>').search(source, body)
+    text.write_text(source[:mention.start(1)] + "Someone Else" + source[mention.end(1):], encoding="utf-8")
+    build([corpus], site)
+    assert rendered() == ["persons.html"]  # its back-links quote the mention
+    _equals_clean(corpus, site, tmp_path)
+    rendered()
+
+    build([corpus], site, title="Another Title")
+    assert rendered() == everything
+    assert "Another Title" in (site / "persons.html").read_text(encoding="utf-8")
