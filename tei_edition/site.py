@@ -340,7 +340,8 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
     _RENDERING = (plan, params, stylesheet, pages_maker)
     try:
         # the size of the corpus, not of the change, says whether the site pages are worth workers
-        with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0)) as executor:
+        with workers.make_executor(jobs, max(len(wanted), len(plan.texts) if site_pages else 0),
+                                   inherits=True) as executor:  # _RENDERING
             chunks = workers.tapering_chunks(wanted, workers.workers_of(executor))
             tasks = [("site", spec) for spec in site_pages] + [("texts", chunk) for chunk in chunks]
             futures = [executor.submit(_render_task, task) for task in tasks]

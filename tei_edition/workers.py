@@ -63,11 +63,15 @@ class InProcess(Executor):
         return future
 
 
-def make_executor(jobs: int | None = None, items: int | None = None, *, nice: int = 0) -> Executor:
+def make_executor(jobs: int | None = None, items: int | None = None, *, nice: int = 0,
+                  inherits: bool = False) -> Executor:
     """The executor for ``jobs`` workers (None: all cores) and ``items`` documents (None: unknown).
 
     ``nice`` > 0 lowers the workers' priority: for work that runs beside this
-    process's own, when this process is the one the run waits for."""
+    process's own, when this process is the one the run waits for.  ``inherits``:
+    the tasks read what this process prepared before the pool started (the site's
+    plan, say), which only forked workers have; where workers are not forked
+    (macOS and Windows start them afresh) the work stays in this process."""
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     if items is not None:
         jobs = min(jobs, items)
@@ -77,12 +81,21 @@ def make_executor(jobs: int | None = None, items: int | None = None, *, nice: in
         return InProcess()
     # Imported here: multiprocessing and the pool cost ~10 ms, which a run in one process
     # (one text, --jobs 1) need not pay
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    context = _pool_context()
+    if inherits and context.get_start_method() != "fork":
+        return InProcess()
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(nice, os.getpid()))
+
+
+def _pool_context():
+    """How local pools start their workers: forked on Linux (they inherit what this process has
+    compiled and read), elsewhere as the platform starts processes by default."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
 def _is_process_pool(executor: Executor) -> bool:

@@ -676,3 +676,19 @@ def test_a_site_page_is_rendered_again_only_when_what_it_shows_changed(corpus, t
     build([corpus], site, title="Another Title")
     assert rendered() == everything
     assert "Another Title" in (site / "persons.html").read_text(encoding="utf-8")
+
+
+def test_a_build_where_workers_are_not_forked_gives_the_same_site(corpus, tmp_path, no_search, monkeypatch):
+    """On macOS and Windows pools start their workers afresh (spawn): the validation and the
+    registers still use them, and the pages, which need the plan this process made, are
+    rendered here."""
+    import multiprocessing
+
+    one = tmp_path / "one"
+    build([corpus], one, jobs=1)
+    monkeypatch.setattr(workers, "_pool_context", lambda: multiprocessing.get_context("spawn"))
+    assert isinstance(workers.make_executor(2, 100, inherits=True), workers.InProcess)
+    spawned = tmp_path / "spawned"
+    result = build([corpus], spawned, jobs=2)
+    assert result.built and result.rendered == 6
+    assert _tree(spawned) == _tree(one)
