@@ -84,10 +84,15 @@ def make_executor(jobs: int | None = None, items: int | None = None, *, nice: in
     from concurrent.futures import ProcessPoolExecutor
 
     context = _pool_context()
-    if inherits and context.get_start_method() != "fork":
+    forked = context.get_start_method() == "fork"
+    if inherits and not forked:
         return InProcess()
+    # Linux ends a worker when the *thread* that started it ends.  A forked pool starts all
+    # its workers at its first task (start(): from the main thread); other pools start them
+    # as tasks come, perhaps from a thread that ends first, killing a worker that may hold
+    # the pool's queue lock: the others then wait for it forever.  So only forked ones ask.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(nice, os.getpid()))
+                               initargs=(nice, os.getpid() if forked else None))
 
 
 def _pool_context():
@@ -124,8 +129,10 @@ def forks(executor: Executor) -> bool:
 
 
 def _start_worker(nice: int = 0, parent: int | None = None) -> None:
-    """A pool worker's first step: it dies with its ``parent`` (pid), and ``nice`` > 0 lowers its priority."""
-    _die_with_parent(parent)
+    """A pool worker's first step: it dies with its ``parent`` (pid; None: no such request), and
+    ``nice`` > 0 lowers its priority."""
+    if parent is not None:
+        _die_with_parent(parent)
     if nice > 0 and hasattr(os, "nice"):
         try:
             os.nice(nice)

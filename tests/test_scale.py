@@ -692,3 +692,30 @@ def test_a_build_where_workers_are_not_forked_gives_the_same_site(corpus, tmp_pa
     result = build([corpus], spawned, jobs=2)
     assert result.built and result.rendered == 6
     assert _tree(spawned) == _tree(one)
+
+
+def _slow_abs(number: int) -> int:
+    import time
+
+    time.sleep(0.1)  # busy: the next task makes the pool start its second worker
+    return abs(number)
+
+
+def test_a_pool_that_is_not_forked_outlives_the_thread_that_started_its_workers(monkeypatch):
+    """Linux ends a worker when the thread that started it ends, if the worker asked to die with
+    its parent; a spawning pool starts workers as tasks come, here the second from a thread that
+    then ends (as a build's validation thread does): the pool must still work."""
+    import multiprocessing
+    import threading
+    import time
+
+    monkeypatch.setattr(workers, "_pool_context", lambda: multiprocessing.get_context("spawn"))
+    with workers.make_executor(2, 100) as pool:
+        workers.start(pool)  # the first worker, from this thread
+        found = []
+        side = threading.Thread(target=lambda: found.extend(pool.map(_slow_abs, [-1, -2, -3, -4])))
+        side.start()
+        side.join()
+        assert found == [1, 2, 3, 4]
+        time.sleep(0.5)  # a worker killed with the thread is seen as dead by now
+        assert list(pool.map(_slow_abs, [-5, -6, -7, -8], timeout=60)) == [5, 6, 7, 8]
