@@ -719,3 +719,19 @@ def test_a_pool_that_is_not_forked_outlives_the_thread_that_started_its_workers(
         assert found == [1, 2, 3, 4]
         time.sleep(0.5)  # a worker killed with the thread is seen as dead by now
         assert list(pool.map(_slow_abs, [-5, -6, -7, -8], timeout=60)) == [5, 6, 7, 8]
+
+
+def test_the_dask_example_runs_on_a_local_cluster_or_says_what_it_needs(tmp_path):
+    """examples/dask_cluster.py: with Dask, the report and the site of --jobs 1; without, exit 2."""
+    corpus = _make_corpus(20, tmp_path / "corpus")
+    example = subprocess.run([sys.executable, str(ROOT / "examples" / "dask_cluster.py"), str(corpus)],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    if importlib.util.find_spec("dask") is None or importlib.util.find_spec("distributed") is None:
+        assert (example.returncode, example.stdout) == (2, "")
+        assert example.stderr == 'this example needs Dask: pip install "dask[distributed]"\n'
+        return
+    assert example.returncode == 0, example.stderr
+    one = tmp_path / "one"
+    build([corpus], one, jobs=1, force=True)
+    assert WRITERS["text"](validate([corpus], jobs=1)) in example.stdout
+    assert _tree(tmp_path / "_site-dask") == _tree(one)
