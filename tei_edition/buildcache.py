@@ -51,7 +51,7 @@ from tei_edition.parsing import XINCLUDE_MARK_LENGTH, mentions_xinclude
 
 CACHE_DIR = ".tei-edition-cache"
 MANIFEST = f"{CACHE_DIR}/manifest.json"
-FORMAT = 3  # 2: links that gave no file ("absent"); 3: every link, with where it led
+FORMAT = 4  # 2: links that gave no file ("absent"); 3: every link, with where it led; 4: the pointers a page asked about
 
 
 def file_hash(path) -> str | None:
@@ -284,7 +284,7 @@ _SHAPE = {
     "absent": [str],
     "files": _mapping(str, int),
     "pages": _mapping(str, {"key": str, "sha256": str, "warnings": [_FINDING], "links": _mapping(str, str),
-                            "absent": [str]}),
+                            "absent": [str], "asked": [str], "answers": str}),
     "result": {"pages": [str], "files": [str], "texts": int, "notes": [str], "report": _REPORTS,
                "render": _REPORTS},
 }
@@ -355,7 +355,7 @@ def old_page(out, manifest: dict | None, page: str, key: str) -> dict | None:
         return None
     try:
         return {"html": data.decode("utf-8"), "warnings": list(entry["warnings"]), "links": dict(entry["links"]),
-                "absent": list(entry["absent"])}
+                "absent": list(entry["absent"]), "asked": list(entry["asked"]), "answers": entry["answers"]}
     except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None
 

@@ -321,7 +321,7 @@ def _render_texts(plan: Plan, params: dict, stylesheet, pages: dict, result: Bui
     if cache is not None:
         cache.keys(plan, params)
         for number, source in enumerate(plan.texts):
-            old = cache.old_page(source.page, plan)
+            old = cache.old_page(source, plan)
             if old is not None:
                 reused[number] = old
     wanted = [n for n in range(len(plan.texts)) if n not in reused]
@@ -381,11 +381,11 @@ def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache
             for line, column, severity, message, rule in old["warnings"]:
                 report.add(line, column, severity, message, rule)
             page, links, problem = old["html"], {name: Path(path) for name, path in old["links"].items()}, None
-            absent = set(old["absent"])
+            absent, asked = set(old["absent"]), (old["asked"], old["answers"])
         else:
             while number not in done:
                 done.update((outcome[0], outcome) for outcome in next(outcomes))
-            _number, page, report, problem, links, absent = done.pop(number)
+            _number, page, report, problem, links, absent, asked = done.pop(number)
         if problem is not None:
             if not force:  # the path as the user named it, not the parser's absolute URL
                 raise XMLProblem(str(source.path), *problem[1:])
@@ -393,7 +393,7 @@ def _take_pages(plan: Plan, pages: dict, result: BuildResult, force: bool, cache
         else:
             _keep(pages, write, source.page, page)
             if cache is not None:
-                cache.rendered(source.page, page, report, links, absent)
+                cache.rendered(source.page, page, report, links, absent, asked=asked)
         if report.diagnostics:
             result.render.append(report)
         for name, path in links.items():
@@ -426,8 +426,8 @@ def _render_site_page(spec):
 
 
 def _render_chunk(numbers: list[int]):
-    """In a worker (or here): the pages of ``plan.texts[n]`` for n in ``numbers``, the files they link
-    and those they would link if they were there."""
+    """In a worker (or here): the pages of ``plan.texts[n]`` for n in ``numbers``, the files they link,
+    those they would link if they were there, and the pointers each page asked the plan about."""
     from tei_edition.rendering import render_document
 
     plan, params, stylesheet, _site = _RENDERING
@@ -438,13 +438,20 @@ def _render_chunk(numbers: list[int]):
         page_params = {**params, "current-page": source.page, "tei-source-href": source.tei_href}
         # the local files this page links (whoever linked them first), and those missing
         shared, plan.files, plan.absent = (plan.files, plan.absent), {}, set()
+        lookup, asked = plan.lookup(source), {}
+
+        def asking(token):
+            asked[token] = None  # (a dict: the tokens in the order first asked, once each)
+            return lookup(token)
+
         try:
-            page = render_document(source.site_tree, register_links=plan.lookup(source),
+            page = render_document(source.site_tree, register_links=asking,
                                    params=page_params, stylesheet=stylesheet, report=report)
-            rendered.append((number, page, report, None, plan.files, plan.absent))
+            rendered.append((number, page, report, None, plan.files, plan.absent,
+                             (list(asked), _answers(lookup, asked))))
         except XMLProblem as problem:  # sent as fields: the exception does not pickle
             rendered.append((number, None, report, (problem.path, problem.line, problem.column, problem.message,
-                                                    problem.rule), plan.files, plan.absent))
+                                                    problem.rule), plan.files, plan.absent, None))
         finally:
             plan.files, plan.absent = shared
     return rendered
@@ -582,6 +589,13 @@ def _read_by_pagefind(name: str) -> bool:
     return ".htm" in name.lower()
 
 
+def _answers(lookup, tokens) -> str:
+    """The digest of what ``lookup`` (a page's ``Plan.lookup``) answers now for each of ``tokens``."""
+    import hashlib
+
+    return hashlib.sha256(repr([lookup(token) for token in tokens]).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class _Cache:
     """The build's side of :mod:`tei_edition.buildcache`: read the last manifest, write the next."""
 
@@ -629,7 +643,10 @@ class _Cache:
         return result
 
     def keys(self, plan: Plan, params: dict) -> None:
-        """Each text page's key: the rendered copy of its text and all it takes from elsewhere."""
+        """Each text page's key: the settings, the stylesheet parameters, the page's name and
+        source link, and the rendered copy of its text (with its mention ids).  All else a page
+        takes from the plan it asks for pointer by pointer: the answers are kept beside the key
+        (:meth:`rendered`) and asked again before the page is reused (:meth:`old_page`)."""
         import hashlib
         import json
 
@@ -637,24 +654,24 @@ class _Cache:
 
         shared = hashlib.sha256(self.settings.encode())
         shared.update(json.dumps(params, sort_keys=True, default=str).encode())
-        for entry in plan.index.all_entries():
-            href = plan.entry_href(entry) if (entry.kind, entry.id) in plan.anchors else None
-            shared.update(repr((entry.kind, entry.id, entry.label, entry.idnos, entry.document, entry.copies,
-                                href)).encode())
-        for source in plan.sources:
-            shared.update(repr((source.key, source.page, source.tei_href, sorted(source.ids.items()))).encode())
         for source in plan.texts:
             own = shared.copy()
+            own.update(repr((source.page, source.tei_href)).encode("utf-8", "surrogatepass"))
             own.update(etree.tostring(source.site_tree))
             self.page_keys[source.page] = own.hexdigest()
 
-    def old_page(self, page: str, plan: Plan) -> dict | None:
+    def old_page(self, source, plan: Plan) -> dict | None:
+        """The last build's page of ``source`` when its key is the same, every pointer it asked
+        about has the same answer now, and every file it linked is what a link gives now."""
         from tei_edition import buildcache
 
+        page = source.page
         if self.timestamp or page not in self.page_keys:
             return None
         old = buildcache.old_page(self.out, self.previous, page, self.page_keys[page])
-        if old is not None and not all(plan.may_copy(name, path) for name, path in old["links"].items()):
+        if old is None or _answers(plan.lookup(source), old["asked"]) != old["answers"]:
+            return None  # a register entry, another text's page or an id it points to changed
+        if not all(plan.may_copy(name, path) for name, path in old["links"].items()):
             return None  # rendered again: its links say what to copy
         return old
 
@@ -667,7 +684,9 @@ class _Cache:
         return old["html"] if old is not None and not old["warnings"] else None
 
     def rendered(self, page: str, html: str, report: FileReport, links: dict, absent: set, *,
-                 key: str | None = None) -> None:
+                 key: str | None = None, asked: tuple[list[str], str] = ([], "")) -> None:
+        """Record a page for the next build: a text page with the pointers it ``asked`` about and
+        the digest of their answers (:func:`_answers`), a site page with its ``key``."""
         from tei_edition import buildcache
 
         self.pages[page] = {
@@ -675,6 +694,7 @@ class _Cache:
             "warnings": [[d.line, d.column, d.severity.value, d.message, d.rule] for d in report.diagnostics],
             "links": {name: str(path) for name, path in sorted(links.items())},
             "absent": sorted(absent),
+            "asked": list(asked[0]), "answers": asked[1],
         }
 
     def write(self, site, result: BuildResult, plan: Plan) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -248,14 +249,35 @@ def test_each_change_gives_the_site_of_a_clean_build(corpus, tmp_path, no_search
     edited = _same_as_clean(corpus, site, tmp_path)
     assert (edited.rendered, edited.reused) == (1, 5)
     (corpus / "texts" / "t00004.xml").rename(corpus / "texts" / "t00004-renamed.xml")
-    _same_as_clean(corpus, site, tmp_path)
+    renamed = _same_as_clean(corpus, site, tmp_path)
+    assert (renamed.rendered, renamed.reused) == (1, 5)  # no other text links to it
     (corpus / "texts" / "t00005.xml").unlink()
-    _same_as_clean(corpus, site, tmp_path)
+    deleted = _same_as_clean(corpus, site, tmp_path)
+    assert (deleted.rendered, deleted.reused) == (0, 5)
     persons = corpus / "registers" / "persons.xml"
-    persons.write_text(persons.read_text(encoding="utf-8").replace("<forename>", "<forename>Dr. ", 1), encoding="utf-8")
+    register = persons.read_text(encoding="utf-8")
+    first = re.search(r'<person xml:id="([^"]+)">\s*<persName><forename>', register).group(1)
+    persons.write_text(register.replace("<forename>", "<forename>Dr. ", 1), encoding="utf-8")
     changed = _same_as_clean(corpus, site, tmp_path)
-    assert changed.rendered == 5  # a register change re-renders every text
+    # the texts that point to that person, and only they (each page's answers are kept)
+    points = re.compile(rf'persons\.xml#{first}[" ]')
+    pointing = [t for t in (corpus / "texts").glob("*.xml") if points.search(t.read_text(encoding="utf-8"))]
+    assert 0 < len(pointing) < 5
+    assert (changed.rendered, changed.reused) == (len(pointing), 5 - len(pointing))
     assert _same_as_clean(corpus, site, tmp_path).cached
+
+
+def test_renaming_a_text_re_renders_the_pages_that_link_to_it_and_no_others(corpus, tmp_path, no_search):
+    site = tmp_path / "site"
+    linking = corpus / "texts" / "t00001.xml"
+    linking.write_text(linking.read_text(encoding="utf-8").replace(
+        "<body>", '<body><p><ref target="t00003.xml">the third report</ref></p>', 1), encoding="utf-8")
+    _same_as_clean(corpus, site, tmp_path, force=True)
+    assert 'href="texts-t00003.html"' in (site / "texts-t00001.html").read_text(encoding="utf-8")
+    (corpus / "texts" / "t00003.xml").rename(corpus / "texts" / "t00003-moved.xml")
+    renamed = _same_as_clean(corpus, site, tmp_path, force=True)  # (the link now points to no file: an error)
+    assert (renamed.rendered, renamed.reused) == (2, 4)  # the renamed text and the one linking to it
+    assert 'href="texts-t00003.html"' not in (site / "texts-t00001.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
