@@ -8,29 +8,34 @@ behind by a failed build.  It records:
 
 * ``settings``: a hash of everything besides the inputs that shapes the site:
   the toolkit's version, the bundled ``xslt/`` and ``schemas/`` files, the
-  user's ``--xslt`` and the stylesheets beside it, and the build's options
+  user's ``--xslt`` with all it imports and the stylesheets beside it, and the build's options
   (title, language, ``--force``, whether Pagefind is there, the paths named);
-* ``inputs``: the SHA-256 of every input file, and of every local file the
-  texts link to (copied into the site); ``absent``: the local files they
-  link that were not there (a page links one once it is);
+* ``inputs``: the SHA-256 of every input file, of every schema the inputs
+  name in ``<?xml-model?>`` and of what it includes; ``linked``: of every
+  local file the texts link to (copied into the site); ``absent``: every
+  link to a local file, with where it led and whether that was a file
+  (:func:`link_probe`), so that a file that appears or a link that moves is
+  seen;
 * ``files``: every file of the site with its size, to notice a damaged site;
-* per text page: a key (the hash of the rendered copy of the text, with its
-  mention ids, and of everything its page takes from other files: register
-  entries' labels and places, other texts' pages and ids, the parameters),
-  the page's SHA-256, its rendering warnings, the files it links and those
-  it would link if they were there.
+* ``pages``, per text page: a key (the hash of the settings, the stylesheet
+  parameters, the page's name and of the rendered copy of the text, with its
+  mention ids), the pointers the page asked the site's plan about and a
+  digest of the answers, the page's SHA-256, its rendering warnings, the
+  files it links and those it would link if they were there; per site page
+  (registers, chronology, map, home) the same, its key being the digest of
+  the page document it was rendered from (``site_pages.render_key``).
 
 Two uses (:func:`tei_edition.site.build`):
 
 1. **Nothing changed** (same settings, same input hashes, the site as it was
    written): the build stops after hashing the inputs.  Nothing is
    validated, indexed, rendered or searched; the result is the one recorded.
-2. **Something changed**: validation, registers, the plan, the site pages
-   (registers, chronology, map, home) and Pagefind run again, over every
-   file; a text page is re-rendered only when its key changed (a register
-   change changes the entries' labels or places, and so the key of every
-   text: all are re-rendered), otherwise its bytes are taken from the old
-   site after their hash is checked.
+2. **Something changed**: validation, registers, the plan, the site pages'
+   documents and Pagefind run again, over every file.  A text page is
+   re-rendered only when its key changed or the plan answers one of its
+   pointers differently now (an edited register entry re-renders the pages
+   that point to it); a site page only when its document changed.  Otherwise
+   the page's bytes are taken from the old site after their hash is checked.
 
 A manifest of another format or toolkit version, one that does not parse, or
 one whose fields have the wrong types is ignored: the build is then a full
@@ -151,6 +156,7 @@ def input_hashes(files) -> dict[str, str]:
 
 
 _UTF16_HEAD = 1 << 16  # how much of a UTF-16 input is searched for <?xml-model?>
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # its first two bytes
 # One item of a prolog: a processing instruction, a comment, the DOCTYPE with its internal
 # subset (whose declarations may hold "]" and ">" in quotes, comments and instructions).
 _PROLOG_ITEM = re.compile(  # atomic and possessive throughout: linear on hostile input
@@ -160,7 +166,7 @@ _PROLOG_ITEM = re.compile(  # atomic and possessive throughout: linear on hostil
 
 def _prolog(chunk: bytes) -> bytes:
     """What comes before the root element (where <?xml-model?> instructions are); UTF-16 whole."""
-    if chunk[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+    if chunk[:2] in _UTF16_STARTS:
         return chunk[:_UTF16_HEAD]
     at = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
     while (item := _PROLOG_ITEM.match(chunk, at)) and item.end() > at:
@@ -171,7 +177,7 @@ def _prolog(chunk: bytes) -> bytes:
 def _model_hrefs(head: bytes) -> list[str]:
     from tei_edition.xmlmodel import pseudo_attributes
 
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+    if head[:2] in _UTF16_STARTS:
         text = head.decode("utf-16-be" if head[:1] == b"\x00" else "utf-16", errors="replace")
     elif b"<?xml-model" in head:
         try:
